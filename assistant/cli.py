@@ -1,0 +1,152 @@
+"""The `planassist` command. Errors a user can cause end in one line on stderr and a
+non-zero exit, never a traceback."""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+
+import click
+
+from assistant.config import Settings
+from ingest.errors import UserError
+from ingest.metadata import DOC_TYPES
+
+
+class Context:
+    def __init__(self, settings: Settings):
+        self.settings = settings
+        self._embedder = None
+        self._store = None
+
+    @property
+    def embedder(self):
+        if self._embedder is None:
+            from assistant.services import make_embedder
+
+            self._embedder = make_embedder(self.settings)
+        return self._embedder
+
+    @property
+    def store(self):
+        if self._store is None:
+            from assistant.services import make_store
+
+            self._store = make_store(self.settings, self.embedder)
+        return self._store
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.option("--store", "store_dir", type=click.Path(path_type=Path), help="Store folder (default .planassist, or PLANASSIST_STORE).")
+@click.option("--collection", help="Collection name (default planassist).")
+@click.option("--chroma-url", help="Use a Chroma server, e.g. http://127.0.0.1:8000.")
+@click.pass_context
+def cli(ctx, store_dir, collection, chroma_url):
+    """Planning Assistant: cited answers over your planning documents, offline."""
+    ctx.obj = Context(Settings.from_env(store_dir=store_dir, collection=collection, chroma_url=chroma_url))
+
+
+@cli.command()
+@click.argument("paths", nargs=-1, required=False, type=click.Path(path_type=Path))
+@click.option("--type", "doc_type", type=click.Choice(DOC_TYPES), help="Document type for these files.")
+@click.option("--marking", help="Marking for these files (e.g. UNCLASSIFIED, CUI).")
+@click.option("--prune", is_flag=True, help="Remove documents whose files are gone.")
+@click.option("--rebuild-keywords", is_flag=True, help="Rebuild the keyword index from Chroma.")
+@click.option("--max-file-mb", type=float, default=100, show_default=True, help="Refuse larger files.")
+@click.option("--wait", "wait_seconds", type=float, default=0, help="Wait this long for another ingest to finish.")
+@click.option("--json", "as_json", is_flag=True, help="Print the report as JSON.")
+@click.pass_obj
+def ingest(obj: Context, paths, doc_type, marking, prune, rebuild_keywords, max_file_mb, wait_seconds, as_json):
+    """Ingest files and folders (PDF, DOCX, Markdown, text, HTML)."""
+    from ingest.pipeline import IngestOptions, ingest_paths
+
+    if not paths and not (rebuild_keywords or prune):
+        raise click.UsageError("give files or folders to ingest (or --rebuild-keywords / --prune)")
+    if rebuild_keywords:
+        with obj.store.writer_lock(wait_seconds):
+            count = obj.store.rebuild_keywords()
+        click.echo(f"keyword index rebuilt from Chroma: {count} documents", err=as_json)
+        if not paths and not prune:
+            return
+    bar = _progress_bar()
+    options = IngestOptions(doc_type=doc_type, marking=marking, prune=prune, max_file_mb=max_file_mb,
+                            wait_seconds=wait_seconds)
+    report = ingest_paths(paths, obj.store, obj.embedder, options, progress=bar.update if bar else None)
+    if bar:
+        bar.close()
+    click.echo(json.dumps(report.as_dict(), indent=2) if as_json else report.summary())
+    if report.failed:
+        sys.exit(1)
+
+
+class _Bar:
+    def __init__(self):
+        from tqdm import tqdm
+
+        self.tqdm = None
+        self._factory = tqdm
+
+    def update(self, name: str, done: int, total: int) -> None:
+        if self.tqdm is None:
+            self.tqdm = self._factory(total=total, unit="file", file=sys.stderr, disable=None, leave=False)
+        self.tqdm.set_postfix_str(name[:40])
+        self.tqdm.update(1)
+
+    def close(self) -> None:
+        if self.tqdm is not None:
+            self.tqdm.close()
+
+
+def _progress_bar():
+    return _Bar() if sys.stderr.isatty() else None
+
+
+@cli.group(invoke_without_command=True)
+@click.option("--json", "as_json", is_flag=True, help="Print the list as JSON.")
+@click.pass_context
+def docs(ctx, as_json):
+    """List the documents in the store (or remove one: docs remove DOC)."""
+    if ctx.invoked_subcommand:
+        return
+    documents = ctx.obj.store.documents()
+    if as_json:
+        click.echo(json.dumps([d.as_dict() for d in documents], indent=2))
+        return
+    if not documents:
+        click.echo("the store is empty: add documents with `planassist ingest PATH`")
+        return
+    click.echo(f"{'id':<12} {'type':<10} {'marking':<14} {'pages':>5} {'chunks':>6}  {'ingested at':<25} title")
+    for d in documents:
+        click.echo(f"{d.doc_id[:12]:<12} {d.doc_type:<10} {(d.marking or '-'):<14} {d.pages:>5} {d.chunks:>6}  "
+                   f"{d.ingested_at:<25} {d.title}")
+
+
+@docs.command("remove")
+@click.argument("doc")
+@click.pass_obj
+def docs_remove(obj: Context, doc):
+    """Remove one document (by id, id prefix, file name or title)."""
+    store = obj.store
+    document = store.find_document(doc)
+    with store.writer_lock():
+        store.remove_document(document.doc_id)
+    click.echo(f"removed {document.title} ({document.doc_id[:12]}, {document.chunks} chunks)")
+
+
+def main(argv=None) -> None:
+    try:
+        cli.main(args=argv, prog_name="planassist", standalone_mode=False)
+    except click.exceptions.Abort:
+        click.echo("aborted", err=True)
+        sys.exit(130)
+    except click.ClickException as exc:
+        exc.show()
+        sys.exit(exc.exit_code)
+    except UserError as exc:
+        click.echo(f"error: {exc}", err=True)
+        sys.exit(1)
+
+
+if __name__ == "__main__":
+    main()

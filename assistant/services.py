@@ -1,0 +1,16 @@
+"""One factory per external dependency; everything downstream receives ready objects."""
+
+from __future__ import annotations
+
+from assistant.config import Settings
+from ingest.embedding import Embedder
+from ingest.store import Store
+
+
+def make_embedder(settings: Settings) -> Embedder:
+    return Embedder(settings.embedding_model, backend=settings.embedding_backend)
+
+
+def make_store(settings: Settings, embedder: Embedder) -> Store:
+    return Store(settings.store_dir, embedding_name=embedder.name, collection=settings.collection,
+                 chroma_url=settings.chroma_url)

@@ -1,0 +1,148 @@
+"""The derived side of the store, in SQLite: the FTS5 keyword index of chunk text, the
+register of documents that are complete and visible, and the acronym glossary.
+
+Chroma's own sparse (BM25) index is refused by the embedded and local Chroma, so keyword
+search comes from SQLite's FTS5 with bm25(), which the standard library carries. Everything
+here can be rebuilt from Chroma (Store.rebuild_keywords)."""
+
+from __future__ import annotations
+
+import sqlite3
+import threading
+from dataclasses import dataclass
+from pathlib import Path
+
+SCHEMA = """
+CREATE TABLE IF NOT EXISTS documents (
+    doc_id TEXT PRIMARY KEY, path TEXT NOT NULL, source TEXT NOT NULL, title TEXT NOT NULL,
+    doc_type TEXT NOT NULL, marking TEXT, pages INTEGER NOT NULL, chunks INTEGER NOT NULL,
+    ingested_at TEXT NOT NULL);
+CREATE INDEX IF NOT EXISTS documents_path ON documents(path);
+CREATE VIRTUAL TABLE IF NOT EXISTS chunk_text USING fts5(
+    text, title, section, chunk_id UNINDEXED, doc_id UNINDEXED, tokenize = 'porter unicode61');
+CREATE TABLE IF NOT EXISTS glossary (
+    acronym TEXT NOT NULL, expansion TEXT NOT NULL, doc_id TEXT NOT NULL,
+    PRIMARY KEY (acronym, expansion, doc_id));
+"""
+
+
+@dataclass(frozen=True)
+class DocumentRow:
+    doc_id: str
+    path: str
+    source: str
+    title: str
+    doc_type: str
+    marking: str | None
+    pages: int
+    chunks: int
+    ingested_at: str
+
+    def as_dict(self) -> dict:
+        return dict(self.__dict__)
+
+
+class KeywordIndex:
+    def __init__(self, path: Path):
+        self.path = Path(path)
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        # One connection per thread: the app answers several sessions at once.
+        self._local = threading.local()
+        with self._connect() as db:
+            db.executescript(SCHEMA)
+
+    def _connect(self) -> sqlite3.Connection:
+        db = getattr(self._local, "db", None)
+        if db is None:
+            db = sqlite3.connect(self.path, timeout=30)
+            db.execute("PRAGMA journal_mode=WAL")
+            db.execute("PRAGMA synchronous=NORMAL")
+            self._local.db = db
+        return db
+
+    # --- documents -------------------------------------------------------------------
+    def documents(self) -> list[DocumentRow]:
+        rows = self._connect().execute(
+            "SELECT doc_id, path, source, title, doc_type, marking, pages, chunks, ingested_at "
+            "FROM documents ORDER BY title").fetchall()
+        return [DocumentRow(*row) for row in rows]
+
+    def document(self, doc_id: str) -> DocumentRow | None:
+        row = self._connect().execute(
+            "SELECT doc_id, path, source, title, doc_type, marking, pages, chunks, ingested_at "
+            "FROM documents WHERE doc_id = ?", (doc_id,)).fetchone()
+        return DocumentRow(*row) if row else None
+
+    def documents_at(self, path: str) -> list[DocumentRow]:
+        return [d for d in self.documents() if d.path == path]
+
+    def commit_document(self, row: DocumentRow, chunks: list[tuple[str, str, str]],
+                        replaces: list[str], glossary: list[tuple[str, str]] = ()) -> None:
+        """Make a document visible and its predecessors invisible, in one transaction.
+        `chunks` are (chunk_id, text, section)."""
+        db = self._connect()
+        with db:
+            for old in replaces:
+                self._delete(db, old)
+            self._delete(db, row.doc_id)
+            db.execute("INSERT INTO documents VALUES (?,?,?,?,?,?,?,?,?)",
+                       (row.doc_id, row.path, row.source, row.title, row.doc_type, row.marking,
+                        row.pages, row.chunks, row.ingested_at))
+            db.executemany("INSERT INTO chunk_text (text, title, section, chunk_id, doc_id) VALUES (?,?,?,?,?)",
+                           [(text, row.title, section, chunk_id, row.doc_id) for chunk_id, text, section in chunks])
+            db.executemany("INSERT OR IGNORE INTO glossary VALUES (?,?,?)",
+                           [(a, e, row.doc_id) for a, e in glossary])
+
+    def remove_document(self, doc_id: str) -> None:
+        db = self._connect()
+        with db:
+            self._delete(db, doc_id)
+
+    @staticmethod
+    def _delete(db: sqlite3.Connection, doc_id: str) -> None:
+        db.execute("DELETE FROM documents WHERE doc_id = ?", (doc_id,))
+        db.execute("DELETE FROM chunk_text WHERE doc_id = ?", (doc_id,))
+        db.execute("DELETE FROM glossary WHERE doc_id = ?", (doc_id,))
+
+    def update_document(self, doc_id: str, **fields) -> None:
+        allowed = {"doc_type", "marking", "title"}
+        sets = {k: v for k, v in fields.items() if k in allowed}
+        if not sets:
+            return
+        db = self._connect()
+        with db:
+            db.execute(f"UPDATE documents SET {', '.join(f'{k} = ?' for k in sets)} WHERE doc_id = ?",
+                       (*sets.values(), doc_id))
+
+    def clear(self) -> None:
+        db = self._connect()
+        with db:
+            db.execute("DELETE FROM documents")
+            db.execute("DELETE FROM chunk_text")
+            db.execute("DELETE FROM glossary")
+
+    def chunk_count(self) -> int:
+        return self._connect().execute("SELECT COALESCE(SUM(chunks), 0) FROM documents").fetchone()[0]
+
+    # --- search ----------------------------------------------------------------------
+    def search(self, match: str, limit: int, doc_ids: list[str] | None = None) -> list[tuple[str, float]]:
+        """(chunk_id, score) best first for an FTS5 MATCH expression; the score is bm25
+        negated, so larger is better."""
+        sql = "SELECT chunk_id, -bm25(chunk_text, 1.0, 0.3, 0.5) AS score FROM chunk_text WHERE chunk_text MATCH ?"
+        params: list = [match]
+        if doc_ids is not None:
+            if not doc_ids:
+                return []
+            sql += f" AND doc_id IN ({','.join('?' * len(doc_ids))})"
+            params.extend(doc_ids)
+        sql += " ORDER BY score DESC LIMIT ?"
+        params.append(limit)
+        try:
+            return self._connect().execute(sql, params).fetchall()
+        except sqlite3.OperationalError:
+            return []  # a query FTS5 cannot parse finds nothing by keyword; dense search still runs
+
+    def glossary(self) -> list[tuple[str, str]]:
+        return self._connect().execute(
+            "SELECT acronym, expansion, COUNT(*) AS n FROM glossary GROUP BY acronym, expansion "
+            "ORDER BY acronym, n DESC").fetchall()

@@ -1,0 +1,215 @@
+"""Ingestion: files -> documents -> chunks -> vectors -> store, incrementally.
+
+A document's id is the hash of its content (and of what was declared about it), so ingesting
+the same file again does nothing, a changed file replaces its previous version, and a file
+whose content was already ingested from another path is not stored twice.
+
+Loading and chunking run in a background thread (PDF pages in worker processes) while the
+main thread embeds and writes: pypdf is pure Python and the embedder releases the GIL, so
+the two overlap on 2 cores.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import queue
+import threading
+import time
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Callable, Iterable
+
+from ingest.chunking import MAX_WORDS, chunk_document
+from ingest.embedding import Embedder
+from ingest.errors import DocumentError
+from ingest.glossary import extract_glossary
+from ingest.keyword_index import DocumentRow
+from ingest.loaders import DEFAULT_MAX_FILE_MB, document_id, load_document, unsupported_reason
+from ingest.metadata import checked_doc_type, guess_doc_type, normalize_marking
+from ingest.store import Store
+
+
+@dataclass
+class Outcome:
+    path: str
+    status: str  # added | replaced | unchanged | removed | skipped | failed
+    detail: str = ""
+    chunks: int = 0
+    pages: int = 0
+    doc_id: str = ""
+
+
+@dataclass
+class IngestReport:
+    outcomes: list[Outcome] = field(default_factory=list)
+    seconds: float = 0.0
+
+    def of(self, status: str) -> list[Outcome]:
+        return [o for o in self.outcomes if o.status == status]
+
+    @property
+    def failed(self) -> bool:
+        return bool(self.of("failed"))
+
+    def counts(self) -> dict:
+        return {s: len(self.of(s)) for s in ("added", "replaced", "unchanged", "removed", "skipped", "failed")}
+
+    def as_dict(self) -> dict:
+        return {"counts": self.counts(), "chunks_written": sum(o.chunks for o in self.outcomes
+                                                               if o.status in ("added", "replaced")),
+                "pages": sum(o.pages for o in self.outcomes if o.status in ("added", "replaced")),
+                "seconds": round(self.seconds, 2), "files": [o.__dict__ for o in self.outcomes]}
+
+    def summary(self) -> str:
+        c = self.counts()
+        written = sum(o.chunks for o in self.outcomes if o.status in ("added", "replaced"))
+        removed = sum(o.chunks for o in self.of("removed"))
+        lines = [f"added {c['added']}, replaced {c['replaced']} ({written} chunks written), "
+                 f"unchanged {c['unchanged']}, removed {c['removed']} ({removed} chunks), "
+                 f"skipped {c['skipped']}, failed {c['failed']} in {self.seconds:.1f} s"]
+        lines += [f"skipped {o.path}: {o.detail}" for o in self.of("skipped")]
+        lines += [f"failed {o.path}: {o.detail}" for o in self.of("failed")]
+        return "\n".join(lines)
+
+
+def walk(paths: Iterable[Path]) -> tuple[list[Path], list[Outcome]]:
+    """Files to load, and outcomes for what was passed over (with the reason)."""
+    files: list[Path] = []
+    passed: list[Outcome] = []
+    for path in map(Path, paths):
+        if path.is_dir():
+            candidates = sorted(p for p in path.rglob("*") if p.is_file()
+                                and not any(part.startswith(".") for part in p.relative_to(path).parts))
+        elif path.is_file():
+            candidates = [path]
+        else:
+            passed.append(Outcome(str(path), "failed", "no such file or folder"))
+            continue
+        for candidate in candidates:
+            reason = unsupported_reason(candidate)
+            if reason == "metadata sidecar":
+                continue  # read with the file it describes
+            if reason:
+                passed.append(Outcome(str(candidate), "skipped", reason))
+            else:
+                files.append(candidate)
+    return files, passed
+
+
+@dataclass
+class IngestOptions:
+    doc_type: str | None = None
+    marking: str | None = None
+    prune: bool = False
+    max_file_mb: float = DEFAULT_MAX_FILE_MB
+    max_words: int = MAX_WORDS
+    workers: int = max(1, min(2, os.cpu_count() or 1))
+    wait_seconds: float = 0
+
+
+def ingest_paths(paths: Iterable[Path], store: Store, embedder: Embedder,
+                 options: IngestOptions | None = None,
+                 progress: Callable[[str, int, int], None] | None = None) -> IngestReport:
+    """Ingest files and folders; per-file failures are reported, never fatal to the batch."""
+    options = options or IngestOptions()
+    started = time.perf_counter()
+    files, outcomes = walk(paths)
+    report = IngestReport(outcomes=outcomes)
+    overrides = {"doc_type": options.doc_type, "marking": options.marking}
+    with store.writer_lock(options.wait_seconds):
+        store.reconcile()
+        known = {d.doc_id: d for d in store.documents()}
+        todo: list[tuple[Path, str]] = []
+        queued: dict[str, str] = {}
+        for path in files:
+            try:
+                doc_id = document_id(path, overrides, options.max_file_mb)
+            except DocumentError as exc:
+                report.outcomes.append(Outcome(str(path), "failed", exc.reason))
+                continue
+            if doc_id in known:
+                same = known[doc_id]
+                detail = "" if same.path == str(path.resolve()) else f"same content as {same.path}"
+                report.outcomes.append(Outcome(str(path), "unchanged", detail, same.chunks, same.pages, doc_id))
+            elif doc_id in queued:
+                report.outcomes.append(Outcome(str(path), "unchanged", f"same content as {queued[doc_id]}", doc_id=doc_id))
+            else:
+                queued[doc_id] = str(path)
+                todo.append((path, doc_id))
+        _ingest_new(todo, store, embedder, options, overrides, report, progress)
+        if options.prune:
+            for doc in store.documents():
+                if doc.path and not Path(doc.path).exists():
+                    store.remove_document(doc.doc_id)
+                    report.outcomes.append(Outcome(doc.path, "removed", "file is gone", doc.chunks, doc.pages, doc.doc_id))
+    report.seconds = time.perf_counter() - started
+    return report
+
+
+_DONE = object()
+
+
+def _ingest_new(todo, store, embedder, options, overrides, report, progress) -> None:
+    if not todo:
+        return
+    prepared: queue.Queue = queue.Queue(maxsize=2)
+    stop = threading.Event()
+
+    def produce(executor):
+        for path, doc_id in todo:
+            if stop.is_set():
+                break
+            try:
+                document = load_document(path, options.max_file_mb, overrides, executor=executor)
+                prepared.put((path, document, chunk_document(document, options.max_words), None))
+            except DocumentError as exc:
+                prepared.put((path, None, None, exc.reason))
+            except Exception as exc:  # a loader bug must not take the batch down
+                prepared.put((path, None, None, f"could not be read ({type(exc).__name__}: {exc})"))
+        prepared.put(_DONE)
+
+    executor = ProcessPoolExecutor(options.workers) if options.workers > 1 else None
+    producer = threading.Thread(target=produce, args=(executor,), daemon=True)
+    producer.start()
+    try:
+        done = 0
+        while (item := prepared.get()) is not _DONE:
+            path, document, chunks, error = item
+            done += 1
+            if progress:
+                progress(path.name, done, len(todo))
+            if error:
+                report.outcomes.append(Outcome(str(path), "failed", error))
+                continue
+            report.outcomes.append(_write(path, document, chunks, store, embedder, options))
+    finally:
+        stop.set()
+        while producer.is_alive():  # let the producer finish its put() and exit
+            try:
+                prepared.get(timeout=0.1)
+            except queue.Empty:
+                pass
+        if executor:
+            executor.shutdown(cancel_futures=True)
+
+
+def _write(path: Path, document, chunks, store: Store, embedder: Embedder, options) -> Outcome:
+    declared = document.declared
+    try:
+        doc_type = checked_doc_type(path, declared.get("doc_type") or guess_doc_type(
+            document.title, document.pages[0].text if document.pages else ""))
+    except DocumentError as exc:
+        return Outcome(str(path), "failed", exc.reason)
+    marking = declared.get("marking")
+    marking = (normalize_marking(str(marking)) or str(marking).strip().upper()) if marking else declared.get("detected_marking")
+    if not chunks:
+        return Outcome(str(path), "failed", "no text to index after cleaning")
+    row = DocumentRow(doc_id=document.doc_id, path=str(path.resolve()), source=path.name,
+                      title=document.title or path.stem, doc_type=doc_type, marking=marking,
+                      pages=len(document.pages), chunks=len(chunks),
+                      ingested_at=dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds"))
+    vectors = embedder.encode([c.embed_text for c in chunks])
+    replaced = store.write_document(row, chunks, vectors, extract_glossary([c.text for c in chunks]))
+    return Outcome(str(path), "replaced" if replaced else "added", "", len(chunks), len(document.pages), row.doc_id)

@@ -1,0 +1,63 @@
+"""Builders for test documents: real PDF, DOCX, HTML and text files written on the fly."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+
+def make_pdf(path: Path, pages: list[str], title: str | None = None, header: str | None = None,
+             footer: str | None = None) -> Path:
+    from fpdf import FPDF
+
+    pdf = FPDF(format="letter")
+    if title:
+        pdf.set_title(title)
+    pdf.set_auto_page_break(True, margin=15)
+    for text in pages:
+        pdf.add_page()
+        pdf.set_font("Helvetica", "", 11)
+        if header:
+            pdf.cell(0, 6, header, new_x="LMARGIN", new_y="NEXT")
+        for paragraph in text.split("\n"):
+            pdf.multi_cell(0, 5.5, paragraph, new_x="LMARGIN", new_y="NEXT")
+        if footer:
+            pdf.set_auto_page_break(False)
+            pdf.set_y(-20)
+            pdf.cell(0, 6, footer.format(page=pdf.page_no()), new_x="LMARGIN", new_y="NEXT")
+            pdf.set_auto_page_break(True, margin=15)
+    pdf.output(str(path))
+    return path
+
+
+def make_docx(path: Path, blocks: list[tuple[str, str]], header: str | None = None) -> Path:
+    """blocks: ("h1"|"h2"|"p"|"break", text)."""
+    import docx
+
+    document = docx.Document()
+    if header:
+        document.sections[0].header.paragraphs[0].text = header
+    for kind, text in blocks:
+        if kind == "break":
+            document.add_page_break()
+        elif kind.startswith("h"):
+            document.add_heading(text, level=int(kind[1:]))
+        else:
+            document.add_paragraph(text)
+    document.save(str(path))
+    return path
+
+
+def write(path: Path, text: str) -> Path:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+PLAN_TEXT = """UNCLASSIFIED // NOTIONAL - FOR DEMONSTRATION
+SAMPLE COUNTRY PLAN
+1. SITUATION
+1.a. The Republic of Testland operates four patrol boats on the Blue Strait. Its navy has 900 sailors.
+1.b. Smuggling through the Blue Strait rose by 12 percent in 2025.
+2. MISSION
+2.a. The Office of Defense Cooperation Testland builds maritime security capacity with Foreign Military Financing (FMF) of $7 million in FY2026.
+"""

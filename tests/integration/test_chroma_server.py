@@ -1,0 +1,85 @@
+"""Server mode against a real `chroma run` on 127.0.0.1, started by the test."""
+
+import json
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from helpers import PLAN_TEXT, write
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@pytest.fixture
+def chroma_server(tmp_path):
+    exe = shutil.which("chroma", path=str(Path(sys.executable).parent)) or shutil.which("chroma")
+    if exe is None:
+        pytest.fail("the chroma command (from the chromadb package) is not installed")
+    port = free_port()
+    log = open(tmp_path / "chroma.log", "w")
+    process = subprocess.Popen([exe, "run", "--path", str(tmp_path / "server-data"), "--host", "127.0.0.1",
+                                "--port", str(port)], stdout=log, stderr=subprocess.STDOUT)
+    url = f"http://127.0.0.1:{port}"
+    import chromadb
+
+    deadline = time.monotonic() + 60
+    while True:
+        try:
+            chromadb.HttpClient(host="127.0.0.1", port=port).heartbeat()
+            break
+        except Exception:
+            if time.monotonic() > deadline or process.poll() is not None:
+                process.kill()
+                pytest.fail(f"chroma server did not start: {(tmp_path / 'chroma.log').read_text()[-2000:]}")
+            time.sleep(0.3)
+    yield url
+    process.terminate()
+    try:
+        process.wait(10)
+    except subprocess.TimeoutExpired:
+        process.kill()
+    log.close()
+
+
+def planassist(*args):
+    return subprocess.run([sys.executable, "-m", "assistant.cli", *args], capture_output=True, text=True,
+                          timeout=600, env=os.environ.copy())
+
+
+@pytest.mark.server
+def test_ingest_list_and_remove_against_a_chroma_server(tmp_path, chroma_server):
+    doc = write(tmp_path / "plan.txt", PLAN_TEXT)
+    result = planassist("--chroma-url", chroma_server, "ingest", str(doc))
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.startswith("added 1")
+    assert planassist("--chroma-url", chroma_server, "ingest", str(doc)).stdout.startswith("added 0, replaced 0")
+    import chromadb
+
+    port = int(chroma_server.rsplit(":", 1)[1])
+    collection = chromadb.HttpClient(host="127.0.0.1", port=port).get_collection("planassist")
+    assert collection.count() > 0  # the chunks live on the server
+    assert not (tmp_path / "store" / "chroma").exists()  # not in an embedded store
+    # a new machine with an empty local index sees the server's documents (derived index rebuilt)
+    other = {**os.environ, "PLANASSIST_STORE": str(tmp_path / "other-store")}
+    listed = subprocess.run([sys.executable, "-m", "assistant.cli", "--chroma-url", chroma_server, "docs", "--json"],
+                            capture_output=True, text=True, env=other, timeout=300)
+    assert [d["source"] for d in json.loads(listed.stdout)] == ["plan.txt"]
+    removed = planassist("--chroma-url", chroma_server, "docs", "remove", "plan.txt")
+    assert removed.returncode == 0 and collection.count() == 0
+
+
+def test_unreachable_server_is_one_clear_line(tmp_path):
+    result = planassist("--chroma-url", f"http://127.0.0.1:{free_port()}", "docs")
+    assert result.returncode == 1
+    assert result.stderr.startswith("error: cannot reach the Chroma server at http://127.0.0.1:")
+    assert "Traceback" not in result.stderr
