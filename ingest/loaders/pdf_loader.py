@@ -17,8 +17,8 @@ from ingest.headers import strip_running_lines
 from ingest.records import LoadedDocument, Page
 
 # Below this many pages, starting work in other processes costs more than it saves.
-PARALLEL_MIN_PAGES = 12
-RANGE_PAGES = 8
+PARALLEL_MIN_PAGES = 8
+RANGE_PAGES = 4
 
 logging.getLogger("pypdf").setLevel(logging.ERROR)  # malformed-but-readable PDFs are common
 
