@@ -134,6 +134,54 @@ def docs_remove(obj: Context, doc):
     click.echo(f"removed {document.title} ({document.doc_id[:12]}, {document.chunks} chunks)")
 
 
+@cli.command()
+@click.argument("questions", nargs=-1, required=True)
+@click.option("--json", "as_json", is_flag=True, help="One Answer object per line (see DESIGN.md).")
+@click.option("--k", type=click.IntRange(1, 50), default=None, help="Passages to retrieve (default 12).")
+@click.option("--type", "doc_types", multiple=True, type=click.Choice(DOC_TYPES), help="Only these document types.")
+@click.option("--doc", "docs_", multiple=True, help="Only these documents (id, file name or title).")
+@click.option("--marking", "markings", multiple=True, help="Only documents with these markings.")
+@click.option("--backend", type=click.Choice(["extractive", "openai", "ollama"]), default=None,
+              help="Answering backend (default extractive, or PLANASSIST_BACKEND).")
+@click.pass_obj
+def ask(obj: Context, questions, as_json, k, doc_types, docs_, markings, backend):
+    """Answer questions from the documents, with citations. Several questions are answered
+    in one process; each is standalone."""
+    from assistant.passages import Filters
+    from assistant.services import make_assistant
+
+    store = obj.store
+    if not store.documents():
+        raise UserError("the store is empty: add documents with `planassist ingest PATH` first")
+    filters = Filters(doc_types=tuple(doc_types), doc_ids=tuple(store.find_document(d).doc_id for d in docs_),
+                      markings=tuple(m.upper() for m in markings))
+    assistant = make_assistant(obj.settings, obj.embedder, store, backend)
+    for question in questions:
+        answer = assistant.ask(question, k=k, filters=filters)
+        if as_json:
+            click.echo(json.dumps(answer.as_dict(), ensure_ascii=False))
+        else:
+            click.echo(render_answer(answer))
+
+
+def render_answer(answer) -> str:
+    lines = [f"Q: {answer.question}"]
+    if answer.marking:
+        lines.append(f"[{answer.marking}]")
+    lines.append(f"A: {answer.answer}")
+    sources = answer.citations or answer.closest
+    if sources:
+        lines.append("Sources:" if answer.citations else "Closest passages:")
+        for c in sources:
+            where = f"page {c.page}" + (f", paragraph {c.section}" if c.section else "")
+            lines.append(f"  [{c.n}] {c.title} ({c.source}), {where}" + (f" [{c.marking}]" if c.marking else ""))
+            lines.append(f"      \"{c.quote}\"")
+    if answer.unsupported:
+        lines.append("Not supported by the cited passages:")
+        lines.extend(f"  - {s}" for s in answer.unsupported)
+    return "\n".join(lines) + "\n"
+
+
 def main(argv=None) -> None:
     try:
         cli.main(args=argv, prog_name="planassist", standalone_mode=False)

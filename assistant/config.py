@@ -17,6 +17,12 @@ class Settings:
     chroma_url: str | None = None
     embedding_model: Path | None = None  # a local sentence-transformers folder; None: the packaged MiniLM
     embedding_backend: str = "onnx-int8"
+    backend: str = "extractive"  # extractive | openai | ollama
+    llm_base_url: str | None = None
+    llm_model: str | None = None
+    llm_api_key: str | None = None
+    ollama_url: str = "http://127.0.0.1:11434"
+    llm_timeout: float = 120.0
 
     @classmethod
     def from_env(cls, **overrides) -> "Settings":
@@ -27,5 +33,10 @@ class Settings:
             chroma_url=env.get("PLANASSIST_CHROMA_URL") or None,
             embedding_model=Path(env["PLANASSIST_EMBEDDING_MODEL"]) if env.get("PLANASSIST_EMBEDDING_MODEL") else None,
             embedding_backend=env.get("PLANASSIST_EMBEDDING_BACKEND", "onnx-int8"),
+            backend=env.get("PLANASSIST_BACKEND", "extractive"),
+            llm_base_url=env.get("PLANASSIST_LLM_BASE_URL") or env.get("OPENAI_BASE_URL") or None,
+            llm_model=env.get("PLANASSIST_LLM_MODEL") or None,
+            llm_api_key=env.get("PLANASSIST_LLM_API_KEY") or env.get("OPENAI_API_KEY") or None,
+            ollama_url=env.get("PLANASSIST_OLLAMA_URL", "http://127.0.0.1:11434"),
         )
         return replace(settings, **{k: v for k, v in overrides.items() if v is not None})

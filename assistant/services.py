@@ -14,3 +14,16 @@ def make_embedder(settings: Settings) -> Embedder:
 def make_store(settings: Settings, embedder: Embedder) -> Store:
     return Store(settings.store_dir, embedding_name=embedder.name, collection=settings.collection,
                  chroma_url=settings.chroma_url)
+
+
+def make_chat_model(settings: Settings, backend: str | None = None):
+    from assistant.llm import make_chat_model as build
+
+    return build(backend or settings.backend, settings)
+
+
+def make_assistant(settings: Settings, embedder: Embedder, store: Store, backend: str | None = None):
+    from assistant.engine import Assistant
+
+    backend = backend or settings.backend
+    return Assistant(store, embedder, chat_model=make_chat_model(settings, backend), backend_name=backend)

@@ -45,11 +45,16 @@ class Chunk:
     page_offsets: str
 
     def page_at(self, offset: int) -> int:
-        page = self.page_start
-        for item in self.page_offsets.split(";"):
-            if not item:
-                continue
-            start, number = item.split(":")
-            if int(start) <= offset:
-                page = int(number)
-        return page
+        return page_at_offset(self.page_offsets, self.page_start, offset)
+
+
+def page_at_offset(page_offsets: str, page_start: int, offset: int) -> int:
+    """The page on which character `offset` of a chunk's text stands."""
+    page = page_start
+    for item in page_offsets.split(";"):
+        if not item:
+            continue
+        start, number = item.split(":")
+        if int(start) <= offset:
+            page = int(number)
+    return page

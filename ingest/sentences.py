@@ -26,13 +26,15 @@ MIN_SENTENCE_WORDS = 3
 
 
 def _ends_with_abbreviation(text: str) -> bool:
-    token = text.rsplit(None, 1)[-1] if text.strip() else ""
+    words = text.split()
+    token = words[-1] if words else ""
     bare = token.rstrip(".!?\"')]").lower().lstrip("(\"'[")
     if bare in _ABBREVIATIONS:
         return True
     if re.fullmatch(r"[a-z]", bare):  # an initial: "Miriam T. Castellanos"
         return True
-    return bool(_PARAGRAPH_NUMBER.match(token))
+    # a paragraph number opens a paragraph; elsewhere "CORAL SHIELD 24." ends a sentence
+    return len(words) == 1 and bool(_PARAGRAPH_NUMBER.match(token))
 
 
 def split_spans(text: str) -> list[tuple[int, int]]:

@@ -1,0 +1,297 @@
+"""The default answerer: no model, works anywhere, well under a second.
+
+It scores every sentence of the retrieved passages against the question (meaning, shared
+rare words, the passage's own rank, and whether the sentence holds the kind of thing asked
+for: an amount, a count, a date, a person or office), keeps the few best that add something
+new, and cites each. It refuses when the passages do not answer: no sentence close enough,
+none holding the kind of thing asked for, or a name, number or year of the question that the
+chosen sentences never mention (the near miss: Estrovia's FMF when the documents give
+Marenta's).
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from dataclasses import dataclass
+
+import numpy as np
+
+from assistant.passages import Passage
+from assistant.terms import (QUESTION_WORDS, STOPWORDS, tokens, content_terms, has_date, has_identifier, has_money, has_number,
+                             has_person_or_office, names_in, numbers_in, query_terms, stem)
+from ingest.sentences import split_spans
+
+MAX_SENTENCES = 5
+MIN_SCORE = 0.3  # below this, the best sentence does not answer (tuned on the gold suite)
+KEEP_RATIO = 0.65  # further sentences must score this share of the best one
+PRIMARY_RATIO = 0.85  # the sentence holding the kind of thing asked for must score near the best
+MULTI_PART_PRIMARY_RATIO = 0.6
+COVER_RATIO = 0.55
+ANCHOR_RATIO = 0.5  # how far down a sentence may be taken to cover a name or year of the question
+MAX_SENTENCE_WORDS = 90
+# How a sentence's score mixes its closeness in meaning to the question, its share of the
+# question's words (weighted by rarity among the candidates) and its passage's similarity.
+SEMANTIC_WEIGHT, LEXICAL_WEIGHT, PASSAGE_WEIGHT = 0.5, 0.3, 0.2
+
+
+@dataclass
+class Candidate:
+    passage_index: int
+    start: int
+    end: int
+    text: str
+    terms: set
+    score: float = 0.0
+    semantic: float = 0.0
+    lexical: float = 0.0
+
+
+@dataclass
+class Extract:
+    sentences: list[Candidate]
+    refused: bool
+    reason: str = ""
+    best_score: float = 0.0
+
+
+def expected_kind(question: str) -> str | None:
+    q = question.lower()
+    if re.search(r"\b(case (id|identifier|number)|identifier)\b", q):
+        return "identifier"
+    if re.search(r"\bhow (much|expensive)\b|\b(cost|costs|budget|worth|price|value|dollars?)\b", q) \
+            and not re.search(r"\bhow (many|long|large|big)\b", q):
+        return "money"
+    if re.search(r"\bhow (many|large|big|long|far|often|fast)\b|\bwhat (percentage|percent|share|number|size)\b|\bhow much\b", q):
+        return "number"
+    if re.search(r"\b(when|what date|which date|by what date|deadline|how early|how soon|what year|due)\b", q):
+        return "date"
+    if re.search(r"^\s*who\b|\bwho (is|are|leads|led|approved|signed|owns|commands|conducts|will)\b", q):
+        return "person"
+    return None
+
+
+_KIND_TEST = {"money": has_money, "number": has_number, "date": has_date,
+              "person": has_person_or_office, "identifier": has_identifier}
+
+
+def is_multi_part(question: str) -> bool:
+    """Questions that ask about two things at once ("compare", "X and Y", "both")."""
+    return bool(re.search(r"\b(compare|comparison|both|across|between|versus|vs\.?|each of|respectively|change)\b", question, re.I)
+                or re.search(r",\s*(and|or)\b|\band (what|which|who|when|how|where|why)\b|\bfrom\b.+\bto\b", question, re.I)
+                or re.search(r"\b[A-Z][\w-]+ and [A-Z][\w-]+", question)
+                or len(numbers_in(re.sub(r"\d{4}\s?[-\u2013]\s?(?:FY)?\d{2,4}", "", question))) >= 2)
+
+
+_NUMBER_WORD = r"(?:\d[\d,.]*|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|twenty|thirty|forty|fifty|hundred)"
+
+
+def slot_check(question: str, sentence: str, glossary=None) -> str | None:
+    """The slot the answer fills must be named by the sentence that answers: the role in
+    "Who is the U.S. Ambassador to X?", the thing counted in "How many students ...?" (with
+    a figure right before it), the budget in "What is the operating budget of ...?", "each"
+    in a unit-cost question. Returns the missing word, or None."""
+    match = re.search(r"^\s*(?i:who (?:is|was|are|were) (?:the )?)((?:[A-Z][\w.]*\s?)+)", question)
+    if match:
+        role = match.group(1).split()[-1]
+        return None if mentions(role, sentence, glossary) else role
+    match = re.search(r"\b(?i:how many) ((?:[A-Za-z][\w-]*\s?){1,4})", question)
+    if match:
+        counted = [w for w in match.group(1).split() if w.islower() and w not in STOPWORDS and w not in QUESTION_WORDS
+                   and w not in ("took", "take", "were", "did", "does", "will")]
+        lowered = sentence.lower()
+        for word in counted:
+            prefix = re.escape(word[: max(4, len(word) - 2)])
+            if re.search(rf"\b{_NUMBER_WORD}\s+(?:\S+\s+){{0,3}}{prefix}", lowered):
+                return None
+        return counted[0] if counted else None
+    if expected_kind(question) == "money":
+        if re.search(r"\b(unit cost|per unit|each)\b", question, re.I) and not re.search(r"\b(each|per|unit)\b", sentence):
+            return "each"
+        noun = re.search(r"\b(budget|price)\b", question, re.I)
+        if noun and not mentions(noun.group(1), sentence, glossary):
+            return noun.group(1)
+    return None
+
+
+def specific_terms(question: str, glossary=None) -> list[str]:
+    """Names, years, figures and ids in the question: an answer that never mentions one of
+    them answers a different question."""
+    terms = []
+    for name in names_in(question):
+        bare = re.sub(r"'s$", "", name)
+        head = re.split(r"[-/]", bare)[0]
+        acronym = head[:-1] if head.endswith("s") and head[:-1].isupper() else head
+        # acronyms ("MOEs", "FMF-funded") are checked through the glossary's long forms
+        if acronym.isupper() and (glossary is None or acronym not in glossary.long_forms):
+            continue
+        if len(bare) >= 3 and bare.lower() not in ("what", "which", "how", "who", "when", "where", "why"):
+            terms.append(bare)
+    ranges = re.findall(r"\b(?:FY)?(\d{4})\s?[-\u2013]\s?(?:FY)?(\d{2,4})\b", question)
+    in_ranges = {n for pair in ranges for n in pair}
+    terms += [f"{a}-{b}" for a, b in ranges]
+    terms += sorted(n for n in numbers_in(question) if n not in in_ranges)
+    return list(dict.fromkeys(terms))
+
+
+def mentions(term: str, text: str, glossary=None) -> bool:
+    """Whether text mentions term, allowing possessives and adjectival forms (Zarvia,
+    Zarvian, Zarvia's) and the acronym's long form or the long form's acronym."""
+    lowered = text.lower()
+    t = term.lower()
+    if re.fullmatch(r"\d{4}-\d{2,4}", t):  # a range of years: both ends, together
+        start, end = t.split("-")
+        return bool(re.search(rf"{start}\s*(?:-|\u2013|through|to)\s*(?:fy)?\s*(?:20)?{end[-2:]}\b", lowered))
+    if t.isdigit() or re.fullmatch(r"[\d.]+", t):
+        return bool(re.search(rf"(?<![\d.]){re.escape(t)}(?![\d])", lowered.replace(",", "")))
+    stemmed = t[: max(4, len(t) - 2)] if len(t) > 5 else t
+    if re.search(rf"\b{re.escape(stemmed)}", lowered):
+        return True
+    if glossary is not None:
+        for form in glossary.long_forms.get(term.rstrip("s"), []):
+            if form.lower() in lowered:
+                return True
+        acronym = glossary.acronym_of.get(t)
+        if acronym and re.search(rf"\b{re.escape(acronym.lower())}\b", lowered):
+            return True
+    return False
+
+
+class ExtractiveAnswerer:
+    def __init__(self, embedder, max_sentences: int = MAX_SENTENCES, min_score: float = MIN_SCORE):
+        self.embedder = embedder
+        self.max_sentences = max_sentences
+        self.min_score = min_score
+
+    def candidates(self, passages: list[Passage]) -> list[Candidate]:
+        found = []
+        for index, passage in enumerate(passages):
+            for start, end in split_spans(passage.text):
+                text = passage.text[start:end].strip()
+                if len(text.split()) < 4 or len(text.split()) > MAX_SENTENCE_WORDS:
+                    continue
+                found.append(Candidate(index, start, end, text, set(content_terms(text))))
+        return found
+
+    def extract(self, question: str, passages: list[Passage], glossary=None, expansions=(),
+                document_frequency=None) -> Extract:
+        if not passages:
+            return Extract([], True, "nothing in the documents matches the question")
+        candidates = self.candidates(passages)
+        if not candidates:
+            return Extract([], True, "the passages found hold no usable sentence")
+        q_terms = query_terms(question)
+        extra_terms = [t for e in expansions for t in content_terms(e) if t not in q_terms]
+        sentence_frequency: dict[str, int] = {}
+        for c in candidates:
+            for t in c.terms:
+                sentence_frequency[t] = sentence_frequency.get(t, 0) + 1
+        n = len(candidates)
+        idf = {t: math.log(1 + n / (1 + sentence_frequency.get(t, 0))) for t in q_terms + extra_terms}
+        weights = {t: idf[t] for t in q_terms}
+        weights.update({t: 0.5 * idf[t] for t in extra_terms})
+        total = sum(weights.values()) or 1.0
+
+        vectors = self.embedder.encode([question] + [self._context(passages[c.passage_index]) + c.text
+                                                     for c in candidates])
+        question_vector, sentence_vectors = vectors[0], vectors[1:]
+        semantic = sentence_vectors @ question_vector
+        kind = expected_kind(question)
+        specifics = specific_terms(question, glossary)
+        for c, sim in zip(candidates, semantic):
+            passage = passages[c.passage_index]
+            c.semantic = float(sim)
+            c.lexical = sum(w for t, w in weights.items() if t in c.terms) / total
+            passage_sim = passage.dense_score if passage.dense_score is not None else 0.3
+            c.score = (SEMANTIC_WEIGHT * c.semantic + LEXICAL_WEIGHT * c.lexical + PASSAGE_WEIGHT * passage_sim
+                       - 0.01 * c.passage_index)
+            if kind and not _KIND_TEST[kind](c.text):
+                c.score *= 0.7
+            if len(c.text.split()) < 8:  # a heading-like fragment says little
+                c.score *= 0.85
+            if specifics:  # prefer sentences about what was asked (Zarvia's, FY2027's)
+                own = self._support(passage, c)
+                c.score *= 0.85 + 0.15 * sum(mentions(t, own, glossary) for t in specifics) / len(specifics)
+        ranked = sorted(candidates, key=lambda c: -c.score)
+        best = ranked[0]
+        if best.score < self.min_score:
+            return Extract([], True, "no passage is close enough to the question", best.score)
+        multi_part = is_multi_part(question)
+        primary = next((c for c in ranked if not kind or _KIND_TEST[kind](c.text)), None)
+        if primary is None or primary.score < (MULTI_PART_PRIMARY_RATIO if multi_part else PRIMARY_RATIO) * best.score:
+            return Extract([], True, f"no passage states the {kind} asked for", best.score)
+        chosen = self._select([primary] + [c for c in ranked if c is not primary], weights, passages,
+                              specifics, glossary)
+        support = " ".join(" ".join([passages[c.passage_index].title, passages[c.passage_index].heading_path,
+                                     passages[c.passage_index].text]) for c in chosen)
+        missing = [t for t in specifics if not mentions(t, support, glossary)]
+        if not missing and not multi_part:
+            # the sentence that answers must itself be about what was asked: a figure for
+            # Pelora does not answer a question about Zarvia
+            own = self._support(passages[primary.passage_index], primary)
+            missing = [t for t in specifics if not mentions(t, own, glossary)]
+        if not missing and not multi_part:
+            slot = slot_check(question, primary.text, glossary)
+            if slot:
+                missing = [slot]
+        if missing:
+            return Extract([], True, f"the passages found do not mention {', '.join(missing)}", best.score)
+        chosen.sort(key=lambda c: (c.passage_index, c.start))
+        return Extract(chosen, False, best_score=best.score)
+
+    def _select(self, ranked: list[Candidate], weights: dict, passages, specifics, glossary) -> list[Candidate]:
+        """The primary sentence, then sentences that score close to it and add a query term
+        or a figure the chosen ones lack, or (a little further down) a name or year of the
+        question that no chosen passage mentions yet; near-duplicates are dropped."""
+        chosen = [ranked[0]]
+        top = max(c.score for c in ranked)
+        covered = set(t for t in weights if t in ranked[0].terms)
+        figures = numbers_in(ranked[0].text)
+
+        def passage_text(c):
+            p = passages[c.passage_index]
+            return " ".join([p.title, p.heading_path, p.text])
+
+        unmet = {t for t in specifics if not mentions(t, passage_text(ranked[0]), glossary)}
+        for c in ranked[1:]:
+            if len(chosen) >= self.max_sentences:
+                break
+            if c.score < min(COVER_RATIO, ANCHOR_RATIO) * top:
+                break
+            if any(_overlap(c.terms, o.terms) > 0.6 for o in chosen):
+                continue
+            meets = {t for t in unmet if mentions(t, passage_text(c), glossary)}
+            new_terms = {t for t in weights if t in c.terms} - covered
+            new_figures = numbers_in(c.text) - figures
+            # the answering paragraph's other sentences often carry the rest of the answer
+            ratio = ANCHOR_RATIO if c.passage_index == ranked[0].passage_index else KEEP_RATIO
+            if not meets and (c.score < ratio * top or (not new_terms and not new_figures)):
+                continue
+            chosen.append(c)
+            covered |= new_terms
+            figures |= new_figures
+            unmet -= meets
+        return chosen
+
+    @staticmethod
+    def _context(passage: Passage) -> str:
+        """A short lead for embedding a sentence: which paragraph it stands in."""
+        heading = passage.heading_path.split(" > ")[-1] if passage.heading_path else ""
+        return f"{heading}: " if heading else ""
+
+    @staticmethod
+    def _support(passage: Passage, candidate: Candidate) -> str:
+        """What a reader takes a sentence to be about: the document title, the heading, the
+        paragraph's opening sentence, and the sentence itself."""
+        spans = split_spans(passage.text)
+        lead = passage.text[spans[0][0]:spans[0][1]] if spans else ""
+        return " ".join([passage.title, passage.heading_path, lead, candidate.text])
+
+
+def _overlap(a: set, b: set) -> float:
+    return len(a & b) / max(1, min(len(a), len(b)))
+
+
+def display_sentence(text: str) -> str:
+    """The sentence as the answer shows it: without its leading paragraph number."""
+    return re.sub(r"^(?:C\d+(?:\.\d+)*\.|\d{1,2}(?:\.(?:\d{1,3}|[a-z]))*\.?(?:\(\w{1,3}\))*)\s+", "", text).strip()
