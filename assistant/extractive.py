@@ -293,5 +293,8 @@ def _overlap(a: set, b: set) -> float:
 
 
 def display_sentence(text: str) -> str:
-    """The sentence as the answer shows it: without its leading paragraph number."""
+    """The sentence as the answer shows it: without its leading paragraph number, and
+    without bracketed numbers written in the document, which would pass for our citation
+    markers (a planted "[1]" must not look like a citation)."""
+    text = re.sub(r"\s*\[\d+(?:\s*,\s*\d+)*\]", "", text)
     return re.sub(r"^(?:C\d+(?:\.\d+)*\.|\d{1,2}(?:\.(?:\d{1,3}|[a-z]))*\.?(?:\(\w{1,3}\))*)\s+", "", text).strip()

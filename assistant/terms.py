@@ -104,7 +104,7 @@ def names_in(text: str) -> set[str]:
     for sentence in re.split(r"(?<=[.!?])\s+", text):
         words = sentence.split()
         for i, word in enumerate(words):
-            clean = word.strip("()[],.;:'\"")
+            clean = word.strip("()[],.;:'\"?!")
             if i == 0 or not clean or not clean[0].isupper() or clean.lower() in STOPWORDS:
                 continue
             if clean.isupper() and len(clean) == 1:

@@ -199,7 +199,11 @@ def _exported_model(model_dir: Path, cache_dir: Path) -> Path:
     target.parent.mkdir(parents=True, exist_ok=True)
     import tempfile
 
+    import logging
+
     from onnxruntime.quantization import QuantType, quantize_dynamic
+
+    logging.getLogger().setLevel(max(logging.getLogger().level, logging.ERROR))  # quantizer's advice
 
     import onnx
 
@@ -237,6 +241,9 @@ def _export_fp32(model_dir: Path, path: Path) -> None:
 
     import torch
     from transformers import AutoModel, AutoTokenizer
+    from transformers.utils import logging as transformers_logging
+
+    transformers_logging.disable_progress_bar()
 
     model = AutoModel.from_pretrained(str(model_dir), local_files_only=True).eval()
     tokenizer = AutoTokenizer.from_pretrained(str(model_dir), local_files_only=True)
