@@ -203,7 +203,6 @@ def _exported_model(model_dir: Path, cache_dir: Path) -> Path:
 
     from onnxruntime.quantization import QuantType, quantize_dynamic
 
-    logging.getLogger().setLevel(max(logging.getLogger().level, logging.ERROR))  # quantizer's advice
 
     import onnx
 
@@ -212,8 +211,14 @@ def _exported_model(model_dir: Path, cache_dir: Path) -> Path:
         _export_fp32(model_dir, fp32)
         fused = _fuse_transformer_ops(model_dir, fp32, Path(work) / "model-fused.onnx")
         int8 = Path(work) / "model-int8.onnx"
-        quantize_dynamic(str(fused), str(int8), weight_type=QuantType.QInt8, per_channel=True,
-                         extra_options={"DefaultTensorType": onnx.TensorProto.FLOAT})
+        root = logging.getLogger()
+        level = root.level
+        root.setLevel(logging.ERROR)  # the quantizer logs advice on the root logger
+        try:
+            quantize_dynamic(str(fused), str(int8), weight_type=QuantType.QInt8, per_channel=True,
+                             extra_options={"DefaultTensorType": onnx.TensorProto.FLOAT})
+        finally:
+            root.setLevel(level)
         os.replace(int8, target)  # atomic: concurrent first uses never see a half-written file
     return target
 
