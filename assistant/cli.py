@@ -164,6 +164,37 @@ def ask(obj: Context, questions, as_json, k, doc_types, docs_, markings, backend
             click.echo(render_answer(answer))
 
 
+@cli.command()
+@click.option("--backend", type=click.Choice(["extractive", "openai", "ollama"]), default=None,
+              help="Answering backend (default extractive, or PLANASSIST_BACKEND).")
+@click.pass_obj
+def chat(obj: Context, backend):
+    """Ask questions one after another; follow-ups ("and for FY2027?") use the conversation.
+    An empty line or Ctrl-D ends."""
+    from assistant.services import make_assistant
+
+    store = obj.store
+    if not store.documents():
+        raise UserError("the store is empty: add documents with `planassist ingest PATH` first")
+    assistant = make_assistant(obj.settings, obj.embedder, store, backend)
+    history: list[str] = []
+    click.echo(f"{len(store.documents())} documents. Ask a question (empty line to quit).")
+    while True:
+        try:
+            question = input("\n? ").strip()
+        except EOFError:
+            break
+        if not question:
+            break
+        try:
+            answer = assistant.ask(question, history=history)
+        except UserError as exc:
+            click.echo(f"error: {exc}", err=True)
+            continue
+        history.append(answer.standalone_question or question)
+        click.echo(render_answer(answer))
+
+
 def render_answer(answer) -> str:
     lines = [f"Q: {answer.question}"]
     if answer.marking:

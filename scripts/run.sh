@@ -10,3 +10,5 @@ if [ "$($planassist docs --json | .venv/bin/python -c 'import json,sys; print(le
   $planassist ingest corpus/documents
 fi
 $planassist docs
+# Until the web app lands: questions on the command line, with follow-ups.
+exec $planassist chat
