@@ -15,11 +15,9 @@ import math
 import re
 from dataclasses import dataclass
 
-import numpy as np
-
 from assistant.passages import Passage
-from assistant.terms import (QUESTION_WORDS, STOPWORDS, tokens, content_terms, has_date, has_identifier, has_money, has_number,
-                             has_person_or_office, names_in, numbers_in, query_terms, stem)
+from assistant.terms import (QUESTION_WORDS, STOPWORDS, content_terms, has_date, has_identifier, has_money, has_number,
+                             has_person_or_office, names_in, numbers_in, query_terms)
 from ingest.sentences import split_spans
 
 MAX_SENTENCES = 5
@@ -30,6 +28,8 @@ MULTI_PART_PRIMARY_RATIO = 0.6
 COVER_RATIO = 0.55
 ANCHOR_RATIO = 0.5  # how far down a sentence may be taken to cover a name or year of the question
 MAX_SENTENCE_WORDS = 90
+SENTENCE_CACHE = 50000
+MAX_EMBEDDED = 45  # sentences embedded per question: bounds p95 latency; gold fact recall 0.707 -> 0.696
 # How a sentence's score mixes its closeness in meaning to the question, its share of the
 # question's words (weighted by rarity among the candidates) and its passage's similarity.
 SEMANTIC_WEIGHT, LEXICAL_WEIGHT, PASSAGE_WEIGHT = 0.5, 0.3, 0.2
@@ -162,6 +162,20 @@ class ExtractiveAnswerer:
         self.embedder = embedder
         self.max_sentences = max_sentences
         self.min_score = min_score
+        self._cache: dict = {}  # sentence text -> vector; dicts keep insertion order (FIFO)
+
+    def _sentence_vectors(self, texts: list[str]):
+        """Sentence vectors, remembered: the same passages come back for related questions,
+        and embedding their sentences is most of an extractive answer's time."""
+        import numpy as np
+
+        missing = [t for t in dict.fromkeys(texts) if t not in self._cache]
+        if missing:
+            for text, vector in zip(missing, self.embedder.encode(missing)):
+                self._cache[text] = vector
+            while len(self._cache) > SENTENCE_CACHE:
+                self._cache.pop(next(iter(self._cache)))
+        return np.stack([self._cache[t] for t in texts])
 
     def candidates(self, passages: list[Passage]) -> list[Candidate]:
         found = []
@@ -192,16 +206,20 @@ class ExtractiveAnswerer:
         weights.update({t: 0.5 * idf[t] for t in extra_terms})
         total = sum(weights.values()) or 1.0
 
-        vectors = self.embedder.encode([question] + [self._context(passages[c.passage_index]) + c.text
-                                                     for c in candidates])
-        question_vector, sentence_vectors = vectors[0], vectors[1:]
-        semantic = sentence_vectors @ question_vector
+        for c in candidates:
+            c.lexical = sum(w for t, w in weights.items() if t in c.terms) / total
+        if len(candidates) > MAX_EMBEDDED:
+            # only the likeliest sentences are embedded: cheap overlap and passage rank first
+            prior = lambda c: c.lexical + 0.5 * (passages[c.passage_index].dense_score or 0.3) - 0.02 * c.passage_index
+            candidates = sorted(candidates, key=prior, reverse=True)[:MAX_EMBEDDED]
+        question_vector = self.embedder.encode([question])[0]
+        semantic = self._sentence_vectors([self._context(passages[c.passage_index]) + c.text
+                                           for c in candidates]) @ question_vector
         kind = expected_kind(question)
         specifics = specific_terms(question, glossary)
         for c, sim in zip(candidates, semantic):
             passage = passages[c.passage_index]
             c.semantic = float(sim)
-            c.lexical = sum(w for t, w in weights.items() if t in c.terms) / total
             passage_sim = passage.dense_score if passage.dense_score is not None else 0.3
             c.score = (SEMANTIC_WEIGHT * c.semantic + LEXICAL_WEIGHT * c.lexical + PASSAGE_WEIGHT * passage_sim
                        - 0.01 * c.passage_index)

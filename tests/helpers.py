@@ -61,3 +61,21 @@ SAMPLE COUNTRY PLAN
 2. MISSION
 2.a. The Office of Defense Cooperation Testland builds maritime security capacity with Foreign Military Financing (FMF) of $7 million in FY2026.
 """
+
+
+def free_port() -> int:
+    import socket
+
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def planassist(*args, env=None):
+    """Run the real command in a subprocess, as a user would."""
+    import os
+    import subprocess
+    import sys
+
+    return subprocess.run([sys.executable, "-m", "assistant.cli", *args], capture_output=True, text=True,
+                          timeout=600, env=env or os.environ.copy())

@@ -3,13 +3,11 @@
 import json
 import os
 import re
-import subprocess
-import sys
 
 import pytest
 
 from conftest import CORPUS
-from helpers import write
+from helpers import planassist, write
 
 CONTRACT_KEYS = {"question", "answer", "refused", "mode", "citations", "unsupported", "timings_ms"}
 CITATION_KEYS = {"n", "doc_id", "source", "title", "page", "section", "marking", "chunk_id", "quote", "score"}
@@ -139,9 +137,8 @@ def test_injected_instructions_are_only_text(tmp_path, embedder):
 
 def test_ask_json_contract_through_the_cli(corpus_store, tmp_path):
     env = {**os.environ, "PLANASSIST_STORE": str(corpus_store.store_dir)}
-    result = subprocess.run([sys.executable, "-m", "assistant.cli", "ask", "--json",
-                             "What is Zarvia's FY2026 FMF?", "Who is the U.S. Ambassador to Zarvia?"],
-                            capture_output=True, text=True, env=env, timeout=300)
+    result = planassist("ask", "--json", "What is Zarvia's FY2026 FMF?", "Who is the U.S. Ambassador to Zarvia?",
+                        env=env)
     assert result.returncode == 0, result.stderr
     lines = result.stdout.strip().splitlines()
     assert len(lines) == 2
@@ -150,6 +147,5 @@ def test_ask_json_contract_through_the_cli(corpus_store, tmp_path):
     assert answered["refused"] is False and refused["refused"] is True
     assert all(CITATION_KEYS <= set(c) for c in answered["citations"])
     assert set(answered["timings_ms"]) >= {"retrieve", "answer"}
-    empty = subprocess.run([sys.executable, "-m", "assistant.cli", "ask", "   "], capture_output=True, text=True,
-                           env=env, timeout=300)
+    empty = planassist("ask", "   ", env=env)
     assert empty.returncode == 1 and empty.stderr.strip() == "error: the question is empty"

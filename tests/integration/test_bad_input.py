@@ -3,18 +3,12 @@ ingested, nothing stored is lost, and the command exits non-zero."""
 
 import json
 import os
-import subprocess
-import sys
 
 import pytest
 
-from helpers import PLAN_TEXT, make_pdf, write
+from helpers import PLAN_TEXT, make_pdf, planassist, write
 
 
-def planassist(*args, check_json=False):
-    result = subprocess.run([sys.executable, "-m", "assistant.cli", *args], capture_output=True, text=True,
-                            timeout=600, env=os.environ.copy())
-    return result
 
 
 def make_bad_files(folder):

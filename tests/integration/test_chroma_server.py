@@ -3,7 +3,6 @@
 import json
 import os
 import shutil
-import socket
 import subprocess
 import sys
 import time
@@ -11,13 +10,9 @@ from pathlib import Path
 
 import pytest
 
-from helpers import PLAN_TEXT, write
+from helpers import PLAN_TEXT, free_port, planassist, write
 
 
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 @pytest.fixture
@@ -51,9 +46,6 @@ def chroma_server(tmp_path):
     log.close()
 
 
-def planassist(*args):
-    return subprocess.run([sys.executable, "-m", "assistant.cli", *args], capture_output=True, text=True,
-                          timeout=600, env=os.environ.copy())
 
 
 @pytest.mark.server
@@ -71,8 +63,7 @@ def test_ingest_list_and_remove_against_a_chroma_server(tmp_path, chroma_server)
     assert not (tmp_path / "store" / "chroma").exists()  # not in an embedded store
     # a new machine with an empty local index sees the server's documents (derived index rebuilt)
     other = {**os.environ, "PLANASSIST_STORE": str(tmp_path / "other-store")}
-    listed = subprocess.run([sys.executable, "-m", "assistant.cli", "--chroma-url", chroma_server, "docs", "--json"],
-                            capture_output=True, text=True, env=other, timeout=300)
+    listed = planassist("--chroma-url", chroma_server, "docs", "--json", env=other)
     assert [d["source"] for d in json.loads(listed.stdout)] == ["plan.txt"]
     removed = planassist("--chroma-url", chroma_server, "docs", "remove", "plan.txt")
     assert removed.returncode == 0 and collection.count() == 0

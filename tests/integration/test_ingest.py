@@ -1,7 +1,5 @@
 """Ingestion into a real Chroma store on disk with the real embedding model."""
 
-from pathlib import Path
-
 import numpy as np
 
 from helpers import PLAN_TEXT, write

@@ -4,7 +4,6 @@ things; the test asserts what the product guarantees whatever it writes."""
 
 import importlib.util
 import re
-import socket
 import subprocess
 import sys
 import time
@@ -13,7 +12,7 @@ from pathlib import Path
 import pytest
 
 from conftest import CORPUS
-from helpers import write
+from helpers import free_port, write
 
 
 def gguf_path() -> Path | None:
@@ -24,10 +23,6 @@ def gguf_path() -> Path | None:
     return found[0] if found else None
 
 
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 @pytest.fixture(scope="module")

@@ -1,12 +1,9 @@
 """Each loader on a real file of its format."""
 
-from pathlib import Path
-
 import pytest
 
 from helpers import PLAN_TEXT, make_docx, make_pdf, write
 from ingest.chunking import chunk_document
-from ingest.errors import DocumentError
 from ingest.loaders import load_document
 
 
