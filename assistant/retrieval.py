@@ -33,6 +33,12 @@ KEYWORD_WEIGHT = 1.0
 CANDIDATES = 40
 
 
+def rrf_score(dense_rank: int | None, keyword_rank: int | None) -> float:
+    """Reciprocal rank fusion of a passage's 0-based ranks (None: not found by that search)."""
+    return sum(weight / (RRF_K + rank + 1) for weight, rank in ((DENSE_WEIGHT, dense_rank),
+                                                                 (KEYWORD_WEIGHT, keyword_rank)) if rank is not None)
+
+
 def keyword_query(question: str, expansions: list[str]) -> str:
     """An FTS5 MATCH expression: any of the question's content words, or the expansions
     as phrases. bm25 then ranks passages holding the rarer words first."""
@@ -42,7 +48,7 @@ def keyword_query(question: str, expansions: list[str]) -> str:
         if lower in STOPWORDS or lower in QUESTION_WORDS or len(lower) < 2:
             continue
         for part in re.split(r"[^a-z0-9]+", lower):
-            if part and part not in STOPWORDS:
+            if part and part not in STOPWORDS and (len(part) > 1 or part.isdigit()):  # "Zarvia's" -> zarvia
                 words.append(f'"{part}"')
     for phrase in expansions:
         parts = [p for p in re.split(r"[^a-z0-9]+", phrase.lower()) if p]
@@ -108,8 +114,7 @@ class HybridSearch:
                 passages[chunk_id].keyword_score = score
                 passages[chunk_id].keyword_rank = rank
         for passage in passages.values():
-            passage.score = sum(w / (RRF_K + r + 1) for w, r in ((DENSE_WEIGHT, passage.dense_rank),
-                                                                 (KEYWORD_WEIGHT, passage.keyword_rank)) if r is not None)
+            passage.score = rrf_score(passage.dense_rank, passage.keyword_rank)
             passage.extras["query"] = query_text
         ranked = sorted(passages.values(), key=lambda p: -p.score)[:k]
         if timings is not None:
