@@ -32,7 +32,7 @@ def citation_for(n: int, passage: Passage, start: int, end: int, score: float) -
                     doc_type=passage.metadata.get("doc_type", ""))
 
 
-def with_marker(sentence: str, n: int) -> str:
+def with_marker(sentence: str, n) -> str:
     """'The case costs $36 million.' -> 'The case costs $36 million [1].'"""
     sentence = sentence.rstrip()
     if sentence and sentence[-1] in ".!?":
@@ -121,10 +121,13 @@ class Assistant:
         if extract.refused:
             return self._refusal(question, standalone, passages, extract.reason)
         sentences, citations = [], []
-        for n, candidate in enumerate(extract.sentences, start=1):
-            passage = passages[candidate.passage_index]
-            sentences.append(with_marker(display_sentence(candidate.text), n))
-            citations.append(citation_for(n, passage, candidate.start, candidate.end, candidate.score))
+        for candidate in extract.sentences:
+            numbers = []
+            for source in [candidate, *candidate.also]:  # the statement and its corroboration
+                passage = passages[source.passage_index]
+                numbers.append(len(citations) + 1)
+                citations.append(citation_for(numbers[-1], passage, source.start, source.end, source.score))
+            sentences.append(with_marker(display_sentence(candidate.text), ", ".join(map(str, numbers))))
         return Answer(question=question, answer=" ".join(sentences), refused=False, mode="extractive",
                       citations=citations, standalone_question=standalone if standalone != question else None)
 

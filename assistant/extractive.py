@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import math
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from assistant.passages import Passage
 from assistant.terms import (QUESTION_WORDS, STOPWORDS, content_terms, has_date, has_identifier, has_money, has_number,
@@ -26,7 +26,8 @@ KEEP_RATIO = 0.65  # further sentences must score this share of the best one
 PRIMARY_RATIO = 0.85  # the sentence holding the kind of thing asked for must score near the best
 MULTI_PART_PRIMARY_RATIO = 0.6
 COVER_RATIO = 0.55
-ANCHOR_RATIO = 0.5  # how far down a sentence may be taken to cover a name or year of the question
+ANCHOR_RATIO = 0.5
+CORROBORATE_RATIO = 0.6  # a near-duplicate from another document this close is cited too  # how far down a sentence may be taken to cover a name or year of the question
 MAX_SENTENCE_WORDS = 90
 SENTENCE_CACHE = 50000
 MAX_EMBEDDED = 45  # sentences embedded per question: bounds p95 latency; gold fact recall 0.707 -> 0.696
@@ -45,6 +46,8 @@ class Candidate:
     score: float = 0.0
     semantic: float = 0.0
     lexical: float = 0.0
+    # the same statement in other documents: cited beside this sentence, not repeated
+    also: list = field(default_factory=list)
 
 
 @dataclass
@@ -276,7 +279,11 @@ class ExtractiveAnswerer:
                 break
             if c.score < min(COVER_RATIO, ANCHOR_RATIO) * top:
                 break
-            if any(_overlap(c.terms, o.terms) > 0.6 for o in chosen):
+            twin = next((o for o in chosen if _overlap(c.terms, o.terms) > 0.6), None)
+            if twin is not None:
+                if (not twin.also and c.score >= CORROBORATE_RATIO * top
+                        and passages[c.passage_index].doc_id != passages[twin.passage_index].doc_id):
+                    twin.also.append(c)
                 continue
             meets = {t for t in unmet if mentions(t, passage_text(c), glossary)}
             new_terms = {t for t in weights if t in c.terms} - covered
