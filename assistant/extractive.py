@@ -34,6 +34,7 @@ MAX_EMBEDDED = 45  # sentences embedded per question: bounds p95 latency; gold f
 # How a sentence's score mixes its closeness in meaning to the question, its share of the
 # question's words (weighted by rarity among the candidates) and its passage's similarity.
 SEMANTIC_WEIGHT, LEXICAL_WEIGHT, PASSAGE_WEIGHT = 0.5, 0.3, 0.2
+RANK_PENALTY = 0.01  # per place down the fused ranking
 
 
 @dataclass
@@ -225,7 +226,7 @@ class ExtractiveAnswerer:
             c.semantic = float(sim)
             passage_sim = passage.dense_score if passage.dense_score is not None else 0.3
             c.score = (SEMANTIC_WEIGHT * c.semantic + LEXICAL_WEIGHT * c.lexical + PASSAGE_WEIGHT * passage_sim
-                       - 0.01 * c.passage_index)
+                       - RANK_PENALTY * c.passage_index)
             if kind and not _KIND_TEST[kind](c.text):
                 c.score *= 0.7
             if len(c.text.split()) < 8:  # a heading-like fragment says little
