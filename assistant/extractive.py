@@ -252,6 +252,10 @@ class ExtractiveAnswerer:
             # Pelora does not answer a question about Zarvia
             own = self._support(passages[primary.passage_index], primary)
             missing = [t for t in specifics if not mentions(t, own, glossary)]
+            # a figure or year must be the sentence's own (a title "FY2026-2028" says nothing
+            # about which year a sentence's figure is for)
+            local = " ".join([passages[primary.passage_index].heading_path, primary.text])
+            missing += [t for t in specifics if t[0].isdigit() and t not in missing and not mentions(t, local, glossary)]
         if not missing and not multi_part:
             slot = slot_check(question, primary.text, glossary)
             if slot:
