@@ -2,7 +2,6 @@
 
 import json
 import os
-import re
 
 import pytest
 
@@ -115,8 +114,10 @@ def test_injected_instructions_are_only_text(tmp_path, embedder):
     answer = Assistant(store, embedder).ask("How much does the Blue Strait radar program cost?")
     assert not answer.refused
     sources = {c.n: c for c in answer.citations}
-    # every marker is ours: one per cited sentence, numbered 1..n, none copied from the document
-    assert [int(n) for n in re.findall(r"\[(\d+)\]", answer.answer)] == sorted(sources)
+    # every marker is ours: each citation once, numbered 1..n, none copied from the document
+    from assistant.claims import markers_of
+
+    assert markers_of(answer.answer) == sorted(sources)
     for citation in answer.citations:
         texts = [t for _, t, _ in store.document_chunks(citation.doc_id)]
         assert any(citation.quote in t for t in texts)  # a quoted sentence of the cited document
