@@ -22,12 +22,13 @@ from ingest.sentences import split_spans
 
 MAX_SENTENCES = 5
 MIN_SCORE = 0.3  # below this, the best sentence does not answer (tuned on the gold suite)
-KEEP_RATIO = 0.65  # further sentences must score this share of the best one
 PRIMARY_RATIO = 0.85  # the sentence holding the kind of thing asked for must score near the best
 MULTI_PART_PRIMARY_RATIO = 0.6
-COVER_RATIO = 0.55
-ANCHOR_RATIO = 0.5
-CORROBORATE_RATIO = 0.6  # a near-duplicate from another document this close is cited too  # how far down a sentence may be taken to cover a name or year of the question
+CORROBORATE_RATIO = 0.6  # a near-duplicate from another document this close is cited too
+GREEDY_FLOOR = 0.4  # sentences below this share of the top score are not considered
+GREEDY_MIN_GAIN = 0.55  # stop when the best remaining sentence adds less than this
+GAIN_TERMS = 0.5  # weight of the question words a sentence adds
+GAIN_FIGURES = 0.1  # weight of a figure a sentence adds
 MAX_SENTENCE_WORDS = 90
 SENTENCE_CACHE = 50000
 MAX_EMBEDDED = 45  # sentences embedded per question: bounds p95 latency; gold fact recall 0.707 -> 0.696
@@ -242,8 +243,8 @@ class ExtractiveAnswerer:
         primary = next((c for c in ranked if not kind or _KIND_TEST[kind](c.text)), None)
         if primary is None or primary.score < (MULTI_PART_PRIMARY_RATIO if multi_part else PRIMARY_RATIO) * best.score:
             return Extract([], True, f"no passage states the {kind} asked for", best.score)
-        chosen = self._select([primary] + [c for c in ranked if c is not primary], weights, passages,
-                              specifics, glossary)
+        chosen = self._select([primary] + [c for c in ranked if c is not primary], weights, passages, specifics,
+                              glossary)
         support = " ".join(" ".join([passages[c.passage_index].title, passages[c.passage_index].heading_path,
                                      passages[c.passage_index].text]) for c in chosen)
         missing = [t for t in specifics if not mentions(t, support, glossary)]
@@ -266,11 +267,15 @@ class ExtractiveAnswerer:
         return Extract(chosen, False, best_score=best.score)
 
     def _select(self, ranked: list[Candidate], weights: dict, passages, specifics, glossary) -> list[Candidate]:
-        """The primary sentence, then sentences that score close to it and add a query term
-        or a figure the chosen ones lack, or (a little further down) a name or year of the
-        question that no chosen passage mentions yet; near-duplicates are dropped."""
+        """The primary sentence, then, one at a time, the sentence with the best relevance
+        plus what it adds: question words not yet covered, a new figure, a name of the
+        question no chosen passage mentions yet. Near-duplicates are not repeated; one from
+        another document is cited beside its twin. Tuned on the gold suite: greedy gain
+        0.789 paragraph cited / 0.709 fact recall against 0.733 / 0.685 for ranking with a
+        novelty filter."""
         chosen = [ranked[0]]
         top = max(c.score for c in ranked)
+        total = sum(weights.values()) or 1.0
         covered = set(t for t in weights if t in ranked[0].terms)
         figures = numbers_in(ranked[0].text)
 
@@ -279,28 +284,33 @@ class ExtractiveAnswerer:
             return " ".join([p.title, p.heading_path, p.text])
 
         unmet = {t for t in specifics if not mentions(t, passage_text(ranked[0]), glossary)}
-        for c in ranked[1:]:
-            if len(chosen) >= self.max_sentences:
+        pool = [c for c in ranked[1:] if c.score >= GREEDY_FLOOR * top]
+        while pool and len(chosen) < self.max_sentences:
+            best, best_gain = None, 0.0
+            for c in pool:
+                twin = next((o for o in chosen if _overlap(c.terms, o.terms) > 0.6), None)
+                if twin is not None:
+                    continue
+                new_terms = sum(weights[t] for t in weights if t in c.terms and t not in covered) / total
+                new_figures = 1.0 if numbers_in(c.text) - figures else 0.0
+                meets = len({t for t in unmet if mentions(t, passage_text(c), glossary)})
+                same_paragraph = c.passage_index == ranked[0].passage_index
+                if not (new_terms or new_figures or meets or same_paragraph):
+                    continue
+                gain = c.score / top + GAIN_TERMS * new_terms + GAIN_FIGURES * new_figures + 0.3 * meets
+                if gain > best_gain:
+                    best, best_gain = c, gain
+            if best is None or best_gain < GREEDY_MIN_GAIN:
                 break
-            if c.score < min(COVER_RATIO, ANCHOR_RATIO) * top:
-                break
-            twin = next((o for o in chosen if _overlap(c.terms, o.terms) > 0.6), None)
-            if twin is not None:
-                if (not twin.also and c.score >= CORROBORATE_RATIO * top
-                        and passages[c.passage_index].doc_id != passages[twin.passage_index].doc_id):
-                    twin.also.append(c)
-                continue
-            meets = {t for t in unmet if mentions(t, passage_text(c), glossary)}
-            new_terms = {t for t in weights if t in c.terms} - covered
-            new_figures = numbers_in(c.text) - figures
-            # the answering paragraph's other sentences often carry the rest of the answer
-            ratio = ANCHOR_RATIO if c.passage_index == ranked[0].passage_index else KEEP_RATIO
-            if not meets and (c.score < ratio * top or (not new_terms and not new_figures)):
-                continue
-            chosen.append(c)
-            covered |= new_terms
-            figures |= new_figures
-            unmet -= meets
+            pool.remove(best)
+            for c in pool:  # corroboration from another document
+                if (not best.also and _overlap(c.terms, best.terms) > 0.6 and c.score >= CORROBORATE_RATIO * top
+                        and passages[c.passage_index].doc_id != passages[best.passage_index].doc_id):
+                    best.also.append(c)
+            chosen.append(best)
+            covered |= {t for t in weights if t in best.terms}
+            figures |= numbers_in(best.text)
+            unmet -= {t for t in unmet if mentions(t, passage_text(best), glossary)}
         return chosen
 
     @staticmethod

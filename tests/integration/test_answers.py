@@ -34,8 +34,10 @@ def test_answer_cites_the_paragraph_and_quotes_the_sentence(assistant):
     answer = assistant.ask("What is Zarvia's FY2026 FMF?")
     assert not answer.refused and "$18 million" in answer.answer
     assert answer.citations and answer.unsupported == []
+    from assistant.claims import markers_of
+
     for citation in answer.citations:
-        assert f"[{citation.n}]" in answer.answer
+        assert citation.n in markers_of(answer.answer)
         assert citation.quote and citation.section and citation.page >= 1
     assert any(c.source == "cscp_zarvia_fy2026-2028.pdf" and c.section == "6.a" for c in answer.citations)
     assert answer.marking == "UNCLASSIFIED"

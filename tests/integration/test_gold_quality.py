@@ -10,7 +10,7 @@ from conftest import CORPUS, ROOT
 from evals.metrics import fact_recall, paragraph_cited
 from evals.suite import load_suite
 
-FLOORS = {"paragraph_cited": 0.70, "fact_recall": 0.66, "unanswerable_refused": 0.76, "false_refusals_max": 0.10}
+FLOORS = {"paragraph_cited": 0.76, "fact_recall": 0.68, "unanswerable_refused": 0.76, "false_refusals_max": 0.10}
 
 
 @pytest.mark.slow
