@@ -116,8 +116,7 @@ class Assistant:
     # --- answerers ----------------------------------------------------------------------
     def _extractive(self, question: str, standalone: str, passages: list[Passage]) -> Answer:
         expansions = self.search.glossary.expansions(standalone)
-        extract = self.extractive.extract(standalone, passages, self.search.glossary, expansions,
-                                          self.store.keywords.document_frequency)
+        extract = self.extractive.extract(standalone, passages, self.search.glossary, expansions)
         if extract.refused:
             return self._refusal(question, standalone, passages, extract.reason)
         sentences, citations = [], []

@@ -3,10 +3,12 @@
 It scores every sentence of the retrieved passages against the question (meaning, shared
 rare words, the passage's own rank, and whether the sentence holds the kind of thing asked
 for: an amount, a count, a date, a person or office), keeps the few best that add something
-new, and cites each. It refuses when the passages do not answer: no sentence close enough,
+new (greedily: relevance plus the question words, figures and names it adds), and cites
+each. It refuses when the passages do not answer: no sentence close enough,
 none holding the kind of thing asked for, or a name, number or year of the question that the
 chosen sentences never mention (the near miss: Estrovia's FMF when the documents give
-Marenta's).
+Marenta's), or a slot the answering sentence does not fill (the Ambassador's name, the count
+of the thing asked about).
 """
 
 from __future__ import annotations
@@ -192,8 +194,7 @@ class ExtractiveAnswerer:
                 found.append(Candidate(index, start, end, text, set(content_terms(text))))
         return found
 
-    def extract(self, question: str, passages: list[Passage], glossary=None, expansions=(),
-                document_frequency=None) -> Extract:
+    def extract(self, question: str, passages: list[Passage], glossary=None, expansions=()) -> Extract:
         if not passages:
             return Extract([], True, "nothing in the documents matches the question")
         candidates = self.candidates(passages)

@@ -142,14 +142,6 @@ class KeywordIndex:
         except sqlite3.OperationalError:
             return []  # a query FTS5 cannot parse finds nothing by keyword; dense search still runs
 
-    def document_frequency(self, word: str) -> int:
-        """How many chunks hold a word (FTS5 applies the same stemming as the index)."""
-        phrase = '"' + word.replace('"', "") + '"'
-        try:
-            return self._connect().execute("SELECT count(*) FROM chunk_text WHERE chunk_text MATCH ?", (phrase,)).fetchone()[0]
-        except sqlite3.OperationalError:
-            return 0
-
     def glossary(self) -> list[tuple[str, str, int]]:
         return self._connect().execute(
             "SELECT acronym, expansion, COUNT(*) AS n FROM glossary GROUP BY acronym, expansion "
