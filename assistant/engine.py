@@ -159,8 +159,9 @@ class Assistant:
     def _finish(self, answer: Answer, passages: list[Passage], timings: dict, user: str | None) -> Answer:
         if not answer.refused:
             started = time.perf_counter()
-            texts = {c.n: passages_by_chunk(passages)[c.chunk_id].text for c in answer.citations}
-            # markers that point outside the citations still count as claims to check
+            by_chunk = passages_by_chunk(passages)
+            # a marker with no citation behind it is kept in the text and flagged by the check
+            texts = {c.n: by_chunk[c.chunk_id].text for c in answer.citations}
             flagged, checks = check_answer(answer.answer, texts, self.embedder, self.search.glossary)
             answer.unsupported = [c.sentence for c in checks if not c.supported]
             if answer.unsupported:
