@@ -33,6 +33,7 @@ GAIN_TERMS = 0.5  # weight of the question words a sentence adds
 GAIN_FIGURES = 0.1  # weight of a figure a sentence adds
 PART_MARGIN = 0.0  # a part's own best sentence is added when it beats the primary by this share (0.05: -1 cited)
 PART_FLOOR = 0.6  # ... and scores at least this share of the best sentence for the whole question
+LONG_QUESTION_SPECIFICS = 4  # names, figures and years in a question before one may go unmentioned
 MAX_SENTENCE_WORDS = 90
 SENTENCE_CACHE = 50000
 MAX_EMBEDDED = 45  # sentences embedded per question: bounds p95 latency; gold fact recall 0.707 -> 0.696
@@ -125,6 +126,12 @@ def question_parts(question: str) -> list[str]:
 _NUMBER_WORD = r"(?:\d[\d,.]*|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|twenty|thirty|forty|fifty|hundred)"
 
 
+# words a document uses for the people a question counts ("How many people" -> "1,450 personnel")
+_COUNTED_SYNONYMS = {"people": ["personnel", "persons", "members", "troops", "staff", "participants"],
+                     "persons": ["personnel", "people"], "personnel": ["people", "persons", "members", "troops"],
+                     "countries": ["nations"], "nations": ["countries"]}
+
+
 def slot_check(question: str, sentence: str, glossary=None) -> str | None:
     """The slot the answer fills must be named by the sentence that answers: the role in
     "Who is the U.S. Ambassador to X?", the thing counted in "How many students ...?" (with
@@ -140,9 +147,10 @@ def slot_check(question: str, sentence: str, glossary=None) -> str | None:
                    and w not in ("took", "take", "were", "did", "does", "will")]
         lowered = sentence.lower()
         for word in counted:
-            prefix = re.escape(word[: max(4, len(word) - 2)])
-            if re.search(rf"\b{_NUMBER_WORD}\s+(?:\S+\s+){{0,3}}{prefix}", lowered):
-                return None
+            for form in [word] + _COUNTED_SYNONYMS.get(word, []):
+                prefix = re.escape(form[: max(4, len(form) - 2)])
+                if re.search(rf"\b{_NUMBER_WORD}\s+(?:\S+\s+){{0,3}}{prefix}", lowered):
+                    return None
         return counted[0] if counted else None
     if expected_kind(question) == "money":
         if re.search(r"\b(unit cost|per unit|each)\b", question, re.I) and not re.search(r"\b(each|per|unit)\b", sentence):
@@ -256,10 +264,11 @@ class ExtractiveAnswerer:
             prior = lambda c: c.lexical + 0.5 * (passages[c.passage_index].dense_score or 0.3) - 0.02 * c.passage_index
             candidates = sorted(candidates, key=prior, reverse=True)[:MAX_EMBEDDED]
         question_vector = self.embedder.encode([question])[0]
-        semantic = self._sentence_vectors([self._context(passages[c.passage_index]) + c.text
+        semantic = self._sentence_vectors([self._context(passages[c.passage_index]) + display_sentence(c.text)
                                            for c in candidates]) @ question_vector
         kind = expected_kind(question)
         specifics = specific_terms(question, glossary)
+        slotted = slot_check(question, "", glossary) is not None
         for c, sim in zip(candidates, semantic):
             passage = passages[c.passage_index]
             c.semantic = float(sim)
@@ -268,6 +277,8 @@ class ExtractiveAnswerer:
                        - RANK_PENALTY * c.passage_index)
             if kind and not holds_kind(kind, c.text, question):
                 c.score *= 0.7
+            if slotted and slot_check(question, c.text, glossary):
+                c.score *= 0.7  # "How many people": a sentence without "<number> personnel" does not answer
             if len(c.text.split()) < 8:  # a heading-like fragment says little
                 c.score *= 0.85
             if specifics:  # prefer sentences about what was asked (Zarvia's, FY2027's)
@@ -292,10 +303,21 @@ class ExtractiveAnswerer:
             # Pelora does not answer a question about Zarvia
             own = self._support(passages[primary.passage_index], primary)
             missing = [t for t in specifics if not mentions(t, own, glossary)]
+            if len(specifics) >= LONG_QUESTION_SPECIFICS and len(missing) == 1:
+                # one of many named things may stay implicit in the answering sentence when
+                # its parent paragraph says it (5.d "Leahy vetting", 5.d.(1) the dates)
+                here = passages[primary.passage_index]
+                nearby = " ".join(p.text for p in passages if p.doc_id == here.doc_id and p.section
+                                  and p.section != here.section and here.section.startswith(p.section))
+                if mentions(missing[0], nearby, glossary):
+                    missing = []
             # a figure or year must be the sentence's own (a title "FY2026-2028" says nothing
-            # about which year a sentence's figure is for)
+            # about which year a sentence's figure is for), unless it is part of a name
+            # ("CORAL SHIELD 25"), which the title may carry
             local = " ".join([passages[primary.passage_index].heading_path, primary.text])
-            missing += [t for t in specifics if t[0].isdigit() and t not in missing and not mentions(t, local, glossary)]
+            named = set(re.findall(r"\b[A-Z][A-Za-z]+\s+(\d+)\b", question))
+            missing += [t for t in specifics if t[0].isdigit() and t not in missing and t not in named
+                        and not mentions(t, local, glossary)]
         if not missing and not multi_part:
             slot = slot_check(question, primary.text, glossary)
             if slot:
@@ -314,7 +336,7 @@ class ExtractiveAnswerer:
         if len(parts) < 2:
             return []
         vectors = self.embedder.encode(parts)
-        sentence_vectors = self._sentence_vectors([self._context(passages[c.passage_index]) + c.text
+        sentence_vectors = self._sentence_vectors([self._context(passages[c.passage_index]) + display_sentence(c.text)
                                                    for c in candidates])
         found = []
         for part, vector in zip(parts, vectors):
