@@ -26,6 +26,7 @@ MAX_SENTENCES = 5
 MIN_SCORE = 0.3  # below this, the best sentence does not answer (tuned on the gold suite)
 PRIMARY_RATIO = 0.85  # the sentence holding the kind of thing asked for must score near the best
 MULTI_PART_PRIMARY_RATIO = 0.6
+PRIMARY_TRIES = 3  # close contenders tried as the answering sentence before refusing
 CORROBORATE_RATIO = 0.6  # a near-duplicate from another document this close is cited too
 GREEDY_FLOOR = 0.4  # sentences below this share of the top score are not considered
 GREEDY_MIN_GAIN = 0.55  # stop when the best remaining sentence adds less than this
@@ -78,7 +79,7 @@ def expected_kind(question: str) -> str | None:
         return "money"
     if re.search(r"\bhow (many|large|big|long|far|often|fast)\b|\bwhat (percentage|percent|share|number|size)\b|\bhow much\b", q):
         return "number"
-    if re.search(r"\b(when|what date|which date|by what date|deadline|how early|how soon|what year|due)\b", q):
+    if re.search(r"\b(when|what dates?|which dates?|by what date|deadline|how early|how soon|what year|due)\b", q):
         return "date"
     if re.search(r"^\s*who\b|\bwho (is|are|leads|led|approved|signed|owns|commands|conducts|will)\b", q):
         return "person"
@@ -120,6 +121,11 @@ def question_parts(question: str) -> list[str]:
     if len(parts) == 1 and len(years) == 2 and is_multi_part(question):
         # a comparison of two years: each year is a part ("FY2026 ... with its FY2027 figure")
         parts = [re.sub(rf"\b(?:FY\s?)?{other}\b", "", question) for other in reversed(years)]
+    elif len(parts) == 1:
+        # "the difference between an MOP and an MOE": what each one is
+        match = re.search(r"\b(?:difference|distinction|differ\w*) between (.+?) and (.+?)[?.]?$", question, re.I)
+        if match:
+            parts = [f"What is {match.group(1)}", f"What is {match.group(2)}"]
     return parts
 
 
@@ -289,43 +295,64 @@ class ExtractiveAnswerer:
         if best.score < self.min_score:
             return Extract([], True, "no passage is close enough to the question")
         multi_part = is_multi_part(question)
-        primary = next((c for c in ranked if not kind or holds_kind(kind, c.text, question)), None)
-        if primary is None or primary.score < (MULTI_PART_PRIMARY_RATIO if multi_part else PRIMARY_RATIO) * best.score:
+        floor = (MULTI_PART_PRIMARY_RATIO if multi_part else PRIMARY_RATIO) * best.score
+        contenders = [c for c in ranked if c.score >= floor and (not kind or holds_kind(kind, c.text, question))]
+        if not contenders:
             return Extract([], True, f"no passage states the {kind} asked for")
-        must = self._part_answers(question, candidates, passages, primary, best.score)
-        chosen = self._select([primary] + must + [c for c in ranked if c is not primary and c not in must], weights,
-                              passages, specifics, glossary, keep=1 + len(must))
-        support = " ".join(" ".join([passages[c.passage_index].title, passages[c.passage_index].heading_path,
-                                     passages[c.passage_index].text]) for c in chosen)
-        missing = [t for t in specifics if not mentions(t, support, glossary)]
-        if not missing and not multi_part:
-            # the sentence that answers must itself be about what was asked: a figure for
-            # Pelora does not answer a question about Zarvia
-            own = self._support(passages[primary.passage_index], primary)
-            missing = [t for t in specifics if not mentions(t, own, glossary)]
-            if len(specifics) >= LONG_QUESTION_SPECIFICS and len(missing) == 1:
-                # one of many named things may stay implicit in the answering sentence when
-                # its parent paragraph says it (5.d "Leahy vetting", 5.d.(1) the dates)
-                here = passages[primary.passage_index]
-                nearby = " ".join(p.text for p in passages if p.doc_id == here.doc_id and p.section
-                                  and p.section != here.section and here.section.startswith(p.section))
-                if mentions(missing[0], nearby, glossary):
-                    missing = []
-            # a figure or year must be the sentence's own (a title "FY2026-2028" says nothing
-            # about which year a sentence's figure is for), unless it is part of a name
-            # ("CORAL SHIELD 25"), which the title may carry
-            local = " ".join([passages[primary.passage_index].heading_path, primary.text])
-            named = set(re.findall(r"\b[A-Z][A-Za-z]+\s+(\d+)\b", question))
-            missing += [t for t in specifics if t[0].isdigit() and t not in missing and t not in named
-                        and not mentions(t, local, glossary)]
-        if not missing and not multi_part:
-            slot = slot_check(question, primary.text, glossary)
-            if slot:
-                missing = [slot]
+        # the primary sentence is the best close contender that is about what was asked;
+        # when none is, the answer is refused for what the best one leaves out
+        missing = None
+        for primary in contenders[:PRIMARY_TRIES]:
+            must = self._part_answers(question, candidates, passages, primary, best.score)
+            chosen = self._select([primary] + must + [c for c in ranked if c is not primary and c not in must],
+                                  weights, passages, specifics, glossary, keep=1 + len(must))
+            unmet = self._unmet(question, primary, chosen, passages, specifics, multi_part, glossary)
+            if not unmet:
+                missing = []
+                break
+            missing = missing if missing is not None else unmet
         if missing:
             return Extract([], True, f"the passages found do not mention {', '.join(missing)}")
         chosen.sort(key=lambda c: (c.passage_index, c.start))
         return Extract(chosen, False)
+
+    def _unmet(self, question: str, primary: Candidate, chosen: list[Candidate], passages, specifics,
+               multi_part: bool, glossary) -> list[str]:
+        """What of the question the answer leaves out: a name, figure or year no chosen
+        passage mentions, one the answering sentence is not about, or the slot it fails to
+        fill."""
+        support = " ".join(" ".join([passages[c.passage_index].title, passages[c.passage_index].heading_path,
+                                     passages[c.passage_index].text]) for c in chosen)
+        missing = [t for t in specifics if not mentions(t, support, glossary)]
+        if missing or multi_part:
+            return missing
+        # the sentence that answers must itself be about what was asked: a figure for
+        # Pelora does not answer a question about Zarvia
+        here = passages[primary.passage_index]
+        own = self._support(here, primary)
+        missing = [t for t in specifics if not mentions(t, own, glossary)]
+        if len(specifics) >= LONG_QUESTION_SPECIFICS and len(missing) == 1:
+            # one of many named things may stay implicit in the answering sentence when
+            # its parent paragraph says it (5.d "Leahy vetting", 5.d.(1) the dates)
+            nearby = " ".join(p.text for p in passages if p.doc_id == here.doc_id and p.section
+                              and p.section != here.section and here.section.startswith(p.section))
+            if mentions(missing[0], nearby, glossary):
+                missing = []
+        # a figure or year must be the sentence's own (a title "FY2026-2028" says nothing
+        # about which year a sentence's figure is for); a number that names an event with
+        # the word before it ("CORAL SHIELD 25", "TIDEWATCH 28"; not "AECA 36(b)", a
+        # provision of an acronym's law) must come with that word, where the title may say it
+        local = " ".join([here.heading_path, primary.text])
+        named = {number: word for word, number in re.findall(r"\b([A-Z][A-Za-z]+)\s+(\d+)\b(?!\()", question)
+                 if glossary is None or word not in glossary.long_forms}
+        missing += [t for t in specifics if t[0].isdigit() and t not in missing and t not in named
+                    and not mentions(t, local, glossary)]
+        missing += [f"{named[t]} {t}" for t in specifics if t in named and t not in missing
+                    and not re.search(rf"\b{re.escape(named[t])}\s+{t}\b", own, re.I)]
+        if not missing:
+            slot = slot_check(question, primary.text, glossary)
+            missing = [slot] if slot else []
+        return missing
 
     def _part_answers(self, question: str, candidates: list[Candidate], passages, primary: Candidate,
                       top: float) -> list[Candidate]:
