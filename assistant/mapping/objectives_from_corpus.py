@@ -20,6 +20,7 @@ MIN_STATEMENT_WORDS = 6
 
 
 def objectives_from_chunks(texts) -> list[Objective]:
+    texts = list(texts)
     statements: dict[str, Counter] = defaultdict(Counter)
     for text in texts:
         for sentence in split_sentences(text):
@@ -31,18 +32,25 @@ def objectives_from_chunks(texts) -> list[Objective]:
             if len(statement.split()) < MIN_STATEMENT_WORDS or not statement[0].isupper():
                 continue
             statements[f"{prefix} {number}"][statement] += 1
-    by_number = {}
+    # how often the documents name each id: the campaign's objectives are named throughout,
+    # a one-off list ("TO 1: ..." in an exercise report) rarely
+    mentions = Counter()
+    for text in texts:
+        for oid in statements:
+            mentions[oid] += len(re.findall(r"(?<![\w.])" + re.escape(oid) + r"(?![\w]|\.\d)", text))
+    parents = {}
     for oid in statements:
-        by_number.setdefault(oid.split(" ", 1)[1], oid)
-    objectives = []
-    for oid, counts in statements.items():
         prefix, number = oid.split(" ", 1)
-        parent = ""
         if "." in number:
             parent_number = number.rsplit(".", 1)[0]
-            parents = [o for o in statements if o.split(" ", 1)[1] == parent_number and o != oid]
-            parent = parents[0] if parents else ""
-        objectives.append(Objective(id=oid, statement=counts.most_common(1)[0][0], level=prefix, parent=parent))
+            candidates = [o for o in statements if o.split(" ", 1)[1] == parent_number and o.split(" ", 1)[0] != prefix]
+            if candidates:
+                parents[oid] = max(candidates, key=lambda o: mentions[o])
+    # when the documents state a hierarchy, keep only the levels that take part in it
+    levels = {o.split(" ", 1)[0] for pair in parents.items() for o in pair}
+    objectives = [Objective(id=oid, statement=counts.most_common(1)[0][0], level=oid.split(" ", 1)[0],
+                            parent=parents.get(oid, ""))
+                  for oid, counts in statements.items() if not levels or oid.split(" ", 1)[0] in levels]
     return sorted(objectives, key=lambda o: _sort_key(o.id))
 
 
