@@ -197,9 +197,11 @@ def chat(obj: Context, backend):
 
 def _register_commands() -> None:
     # commands that live in their own modules
+    from assistant.drafting.cli import draft_command
     from assistant.mapping.cli import map_command
 
     cli.add_command(map_command)
+    cli.add_command(draft_command)
 
 
 _register_commands()
