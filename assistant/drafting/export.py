@@ -35,9 +35,9 @@ def to_markdown(draft) -> str:
     return "\n".join(lines) + "\n"
 
 
-def to_docx(draft, path: Path, text: str | None = None) -> None:
-    """text: the draft as edited by the planner (Markdown as to_markdown writes it); the
-    paragraphs are then taken from it instead of the draft."""
+def to_docx(draft, path, text: str | None = None) -> None:
+    """path: a file path or a binary stream. text: the draft as edited by the planner
+    (Markdown as to_markdown writes it); the paragraphs are then taken from it."""
     import docx
     from docx.enum.text import WD_ALIGN_PARAGRAPH
 
@@ -59,7 +59,7 @@ def to_docx(draft, path: Path, text: str | None = None) -> None:
     document.add_heading("Sources", level=2)
     for source in draft.sources:
         document.add_paragraph(source_line(source))
-    document.save(str(path))
+    document.save(str(path) if isinstance(path, (str, Path)) else path)
 
 
 def _body_paragraphs(text: str) -> list[str]:

@@ -22,8 +22,8 @@ def link_rows(mapping) -> list[dict]:
     rows = []
     for activity in mapping.activities:
         if not activity.links:
-            rows.append({"activity_id": activity.activity_id, "title": activity.title, "rank": "", "objective_id": "",
-                         "score": "", "contribution": "", "confidence": "", "needs_review": "",
+            rows.append({"activity_id": activity.activity_id, "title": activity.title, "rank": None, "objective_id": "",
+                         "score": None, "contribution": "", "confidence": "", "needs_review": "",
                          "rationale": "supports no objective above the link threshold", "evidence": ""})
         for rank, link in enumerate(activity.links, start=1):
             rows.append({"activity_id": activity.activity_id, "title": activity.title, "rank": rank,
