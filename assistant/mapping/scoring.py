@@ -11,6 +11,8 @@ We take the middle of the plateau rather than an edge. Similarity alone is a muc
 signal (precision/recall 0.56/0.56 at 0.45, 0.75/0.25 at 0.55, top-1 0.56): it is used only
 for an activity the documents never tie to any objective, at SEMANTIC_ONLY_THRESHOLD (the
 lowest value with precision >= 0.75 on the gold), and such links always need review.
+When the documents do not know the list's ids (the same lists renumbered ACT-01...), links
+come from titles alone: top-1 0.86, precision 0.96, recall 0.69 with the same values.
 """
 
 from __future__ import annotations
