@@ -13,6 +13,10 @@ from assistant.claims import FLAG, MARKER
 from ingest.metadata import highest_marking
 from ingest.sentences import split_sentences
 
+MIN_WORDS = 5  # shorter cited "sentences" are headings the answerer picked up, not prose
+# a run-in heading the sentence splitter kept at the start: "Definition. A significant ..."
+RUN_IN_HEADING = re.compile(r"^[A-Z][a-z]{4,}(?: [a-z]+){0,2}\.\s+(?=[A-Z])")
+
 
 @dataclass
 class Source:
@@ -98,10 +102,10 @@ def paragraph_from_answer(question: str, answer, sources: SourceList, said: set[
             dropped.append(sentence.replace(FLAG, "").strip())
             continue
         bare = MARKER.sub("", sentence).strip()
-        if bare in said:
+        if bare in said or len(bare.split()) < MIN_WORDS:  # repeats and bare headings ("Baselines.")
             continue
         said.add(bare)
-        kept.append(renumber(sentence, local))
+        kept.append(renumber(RUN_IN_HEADING.sub("", sentence), local))
     if not kept:
         return Paragraph(question, "", gap=True, dropped=dropped)
     text = " ".join(kept)
