@@ -195,6 +195,18 @@ def chat(obj: Context, backend):
         click.echo(render_answer(answer))
 
 
+def _register_commands() -> None:
+    # commands that live in their own modules
+    from assistant.drafting.cli import draft_command
+    from assistant.mapping.cli import map_command
+
+    cli.add_command(map_command)
+    cli.add_command(draft_command)
+
+
+_register_commands()
+
+
 def render_answer(answer) -> str:
     lines = [f"Q: {answer.question}"]
     if answer.marking:

@@ -1,4 +1,100 @@
+"""Mapping page: the bundled or uploaded lists, the activity x objective matrix as a heatmap
+and as a table with rationale and evidence, the gaps, and downloads. The work is done by
+assistant.mapping."""
+
+import tempfile
+from pathlib import Path
+
+import altair as alt
+import pandas as pd
 import streamlit as st
 
-st.title("Mapping")
-st.info("This page is not built yet.")
+from assistant.mapping import build_mapping
+from assistant.mapping.export import gap_lines, link_rows, to_csv, to_markdown, to_xlsx
+from assistant.mapping.inputs import read_activities, read_objectives
+from assistant.mapping.objectives_from_corpus import objectives_from_store
+from assistant.retrieval import HybridSearch
+from assistant.ui.resources import get_embedder, get_store
+from ingest.errors import UserError
+
+BUNDLED = Path(__file__).resolve().parents[3] / "corpus"
+
+st.title("Activity-to-objective mapping")
+
+source = st.radio("Lists", ["Bundled sample lists", "Upload my lists"], horizontal=True)
+from_corpus = st.checkbox("Take the objectives from the documents (\"TCO 2: ...\", \"IMO 2.3: ...\")")
+uploads = {}
+if source == "Upload my lists":
+    uploads["activities"] = st.file_uploader("Activities (CSV or XLSX)", type=["csv", "xlsx"])
+    if not from_corpus:
+        uploads["objectives"] = st.file_uploader("Objectives (CSV or XLSX)", type=["csv", "xlsx"])
+
+
+def saved(upload, folder: str) -> Path:
+    """An uploaded file on disk, so the readers report problems with its own name."""
+    path = Path(folder) / Path(upload.name).name
+    path.write_bytes(upload.getvalue())
+    return path
+
+
+if st.button("Map activities", type="primary"):
+    try:
+        store = get_store()
+        with tempfile.TemporaryDirectory(prefix="planassist-map-") as folder:
+            if source == "Upload my lists":
+                if not uploads.get("activities") or (not from_corpus and not uploads.get("objectives")):
+                    raise UserError("upload the activities list" + ("" if from_corpus else " and the objectives list"))
+                activities, problems = read_activities(saved(uploads["activities"], folder))
+                objectives_file = None if from_corpus else saved(uploads["objectives"], folder)
+            else:
+                activities, problems = read_activities(BUNDLED / "activities.csv")
+                objectives_file = None if from_corpus else BUNDLED / "objectives.csv"
+            if objectives_file is None:
+                objectives = objectives_from_store(store)
+                if not objectives:
+                    raise UserError("no objectives found in the documents")
+            else:
+                objectives, more = read_objectives(objectives_file)
+                problems += more
+        search = HybridSearch(store, get_embedder()) if store.documents() else None
+        with st.spinner(f"Scoring {len(activities)} activities against {len(objectives)} objectives…"):
+            st.session_state["mapping"] = build_mapping(activities, objectives, get_embedder(), search, problems)
+        if search is None:
+            st.info("The store is empty, so links come from the lists' wording only and all need review.")
+    except UserError as exc:
+        st.error(str(exc))
+
+mapping = st.session_state.get("mapping")
+if mapping is not None:
+    for problem in mapping.problems:
+        st.warning(f"Skipped: {problem}")
+    columns = st.columns(3)
+    for column, (label, value) in zip(columns, gap_lines(mapping)):
+        column.markdown(f"**{label}**")
+        column.write(value)
+
+    cells = [{"activity": a.activity_id, "objective": l.objective_id, "score": l.score, "contribution": l.contribution,
+              "confidence": l.confidence, "title": a.title}
+             for a in mapping.activities for l in a.links]
+    if cells:
+        order = [o.id for o in mapping.objectives]
+        heatmap = alt.Chart(pd.DataFrame(cells)).mark_rect().encode(
+            x=alt.X("objective:N", sort=order, title="Objective"),
+            y=alt.Y("activity:N", sort=[a.activity_id for a in mapping.activities], title="Activity"),
+            color=alt.Color("score:Q", scale=alt.Scale(scheme="blues", domain=[0, 1]), title="Score"),
+            tooltip=["activity", "title", "objective", "score", "contribution", "confidence"],
+        ).properties(height=max(300, 18 * len(mapping.activities)))
+        st.altair_chart(heatmap, width="stretch")
+
+    st.subheader("Links")
+    st.dataframe(pd.DataFrame(link_rows(mapping)), hide_index=True, width="stretch")
+
+    with tempfile.TemporaryDirectory() as folder:
+        xlsx = Path(folder) / "mapping.xlsx"
+        to_xlsx(mapping, xlsx)
+        xlsx_bytes = xlsx.read_bytes()
+    col1, col2, col3 = st.columns(3)
+    col1.download_button("Download CSV", to_csv(mapping), file_name="mapping.csv", mime="text/csv")
+    col2.download_button("Download XLSX", xlsx_bytes, file_name="mapping.xlsx",
+                         mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+    col3.download_button("Download Markdown", to_markdown(mapping), file_name="mapping.md", mime="text/markdown")

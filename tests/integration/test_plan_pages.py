@@ -1,0 +1,60 @@
+"""The Drafting and Mapping pages, run headless with Streamlit's AppTest over the bundled
+corpus in a real store."""
+
+import pytest
+
+from conftest import ROOT
+from corpus_store import bundled_store
+
+PAGES = ROOT / "assistant" / "ui" / "pages"
+TIMEOUT = 240  # first run loads the embedding model; AppTest's default is 3 s
+
+
+@pytest.fixture
+def app_env(tmp_path_factory, embedder, monkeypatch):
+    import streamlit as st
+
+    store = bundled_store(tmp_path_factory, embedder)
+    monkeypatch.setenv("PLANASSIST_STORE", str(store.store_dir))
+    st.cache_resource.clear()  # resources are global to the process
+    yield store
+    st.cache_resource.clear()
+
+
+def test_drafting_page_generates_an_editable_cited_draft(app_env):
+    from streamlit.testing.v1 import AppTest
+
+    at = AppTest.from_file(str(PAGES / "drafting.py"), default_timeout=TIMEOUT).run()
+    assert not at.exception
+    at.selectbox[0].select("situation")
+    at.text_input[0].input("Marenta")
+    at.button[0].click().run()
+    assert not at.exception, at.exception
+    text = at.text_area[0].value
+    assert text.startswith("**UNCLASSIFIED**") and "# Situation and strategic context: Marenta" in text
+    assert "[GAP: Who is the U.S. Ambassador to Marenta?]" in text and "## Sources" in text
+    assert [w.value for w in at.warning] == ["Who is the U.S. Ambassador to Marenta?"]
+    assert len(at.get("download_button")) == 2
+    # the planner's edit survives a rerun and is what gets downloaded
+    at.text_area[0].input(text.replace("## Sources", "Edited by the planner.\n\n## Sources")).run()
+    assert "Edited by the planner." in at.text_area[0].value
+    assert not at.exception
+
+
+def test_mapping_page_maps_the_bundled_lists(app_env):
+    from streamlit.testing.v1 import AppTest
+
+    at = AppTest.from_file(str(PAGES / "mapping.py"), default_timeout=TIMEOUT).run()
+    assert not at.exception
+    at.button[0].click().run()
+    assert not at.exception, at.exception
+    shown = " ".join(m.value for m in at.markdown)
+    assert "Activities supporting no objective" in shown
+    texts = [str(getattr(e, "value", "")) for e in at.get("text")] + [m.value for m in at.markdown]
+    assert any("A24, A25, A26" in t for t in texts), texts
+    assert any("IMO 3.3, IMO 4.3" in t for t in texts)
+    table = at.dataframe[0].value
+    assert {"activity_id", "objective_id", "rationale", "evidence"} <= set(table.columns)
+    assert (table[table.activity_id == "A02"].objective_id == "IMO 1.1").any()
+    assert len(at.get("vega_lite_chart")) == 1  # the Altair heatmap
+    assert len(at.get("download_button")) == 3
