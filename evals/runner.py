@@ -139,10 +139,15 @@ def _failures(case: Case, scores: dict, answer: dict | None) -> list[str]:
     if missing:
         out.append("missing facts: " + "; ".join(missing))
     if answer["unsupported"]:
-        out.append(f"{len(answer['unsupported'])} unsupported sentence(s)")
+        out.append(f"unsupported sentences: {len(answer['unsupported'])}")
     if scores.get("citation_precision") is not None and scores["citation_precision"] < 1:
         out.append("citations that do not hold what they are cited for")
     return out
+
+
+def failure_kind(failure: str) -> str:
+    """'missing facts: $18 million' -> 'missing facts' (for filtering cases by what went wrong)."""
+    return failure.split(":")[0]
 
 
 def product_case(case: Case, assistant) -> dict:
@@ -282,9 +287,11 @@ def summary_of(runs: list[SuiteRun], backend: str, resamples: int = 1000) -> dic
 
 def evaluate(suite_paths: list[Path], settings, embedder, backend: str = "extractive", naive: bool = True,
              from_store: bool = False, progress: Progress | None = None, resamples: int = 1000,
-             tags: tuple[str, ...] = (), limit: int | None = None) -> tuple[dict, list[SuiteRun]]:
+             tags: tuple[str, ...] = (), limit: int | None = None, configured_store=None) -> tuple[dict, list[SuiteRun]]:
     """Run suites and summarise them. Each suite runs over its declared corpus (a cached scratch
-    store) unless from_store, or unless it declares none; then over the configured store."""
+    store) unless from_store, or unless it declares none; then over the configured store
+    (configured_store when the caller holds it open already, as the app does). tags keeps the
+    cases with one of those tags; limit keeps the first cases of each suite."""
     import tempfile
 
     from assistant.audit import AuditLog
@@ -310,7 +317,7 @@ def evaluate(suite_paths: list[Path], settings, embedder, backend: str = "extrac
             if folder is not None and not from_store:
                 store, corpus = corpus_store(folder, embedder), str(folder)
             else:
-                store = make_store(settings, embedder)
+                store = configured_store or make_store(settings, embedder)
                 corpus = f"store {store.store_dir}"
                 if not store.documents():
                     raise UserError(f"{path.name}: the store {store.store_dir} is empty; ingest the suite's "
