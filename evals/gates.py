@@ -20,6 +20,10 @@ from ingest.errors import UserError
 RELEASE_GATES = ("para_hit@5>=0.90", "fact_recall>=0.80", "refusal_accuracy>=0.80",
                  "false_refusal_rate<=0.10", "citation_precision>=0.90")
 
+# Floors no change may fall below unseen while the product is short of a release gate: what it
+# reached when the gold-quality test was written (formerly tests/integration/test_gold_quality.py).
+FLOORS = ("paragraph_cited>=0.76", "fact_recall>=0.68", "refusal_accuracy>=0.76", "false_refusal_rate<=0.10")
+
 GATE = re.compile(r"^(?:(?P<suite>[\w.-]+):)?(?P<metric>[\w@.]+)\s*(?P<op>>=|<=|=)\s*(?P<value>[0-9.]+)$")
 
 
