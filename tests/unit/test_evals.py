@@ -65,6 +65,7 @@ def test_the_bundled_suites_load_and_declare_their_corpora():
     from conftest import ROOT
     from evals.suite import suite_corpus
 
-    for name, at_least in (("corpus", 80), ("samm", 30)):
+    for name, at_least in (("corpus", 80), ("samm", 30), ("followups", 4)):
         assert len(load_suite(ROOT / "evals" / "suites" / f"{name}.jsonl")) >= at_least
+    assert all(c.history and "follow-up" in c.tags for c in load_suite(ROOT / "evals" / "suites" / "followups.jsonl"))
     assert suite_corpus(ROOT / "evals" / "suites" / "corpus.jsonl", ROOT) == (ROOT / "corpus" / "documents").resolve()
