@@ -9,12 +9,16 @@ changed skips ingestion, and any change to the documents or to chunking rebuilds
 
 from __future__ import annotations
 
+import fcntl
 import hashlib
 import shutil
 import time
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable
+
+import numpy as np
 
 from evals import metrics as m
 from evals.suite import Case
@@ -28,7 +32,8 @@ PREFIX = {"document": "doc", "paragraph": "para", "page": "page"}
 HEADLINE = ("para_hit@5", "doc_hit@5", "page_hit@5", "para_mrr@10", "para_ndcg@10", "fact_recall",
             "context_fact_recall@5", "token_f1", "paragraph_cited", "citation_precision", "citation_recall",
             "refusal_accuracy", "false_refusal_rate")
-LOWER_IS_BETTER = {"false_refusal_rate", "latency_p50_ms", "latency_p95_ms"}
+LOWER_IS_BETTER = {"false_refusal_rate", "latency_p50_ms", "latency_p95_ms", "retrieval_latency_p50_ms",
+                   "retrieval_latency_p95_ms"}
 
 Progress = Callable[[str, int, int], None]
 
@@ -54,13 +59,23 @@ def cache_root() -> Path:
     return _default_cache_dir() / "eval-stores"
 
 
-def _cached_dir(kind: str, folder: Path, code: list[Path], embedder_name: str) -> tuple[Path, bool]:
+@contextmanager
+def _cached_dir(kind: str, folder: Path, code: list[Path], embedder_name: str):
+    """(directory, ready): the cache folder for this corpus and code, held under an exclusive
+    lock so that two runs at once build it once; ready when a previous run completed it."""
     target = cache_root() / f"{kind}-{folder.name}-{_corpus_key(folder, code, embedder_name)}"
-    if (target / "complete").exists():
-        return target, True
-    shutil.rmtree(target, ignore_errors=True)  # an interrupted build
-    target.mkdir(parents=True)
-    return target, False
+    target.parent.mkdir(parents=True, exist_ok=True)
+    with open(target.with_suffix(".lock"), "a+") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)  # blocks while another run builds the same store
+        try:
+            if (target / "complete").exists():
+                yield target, True
+                return
+            shutil.rmtree(target, ignore_errors=True)  # an interrupted build
+            target.mkdir(parents=True)
+            yield target, False
+        finally:
+            fcntl.flock(lock, fcntl.LOCK_UN)
 
 
 def corpus_store(folder: Path, embedder):
@@ -69,25 +84,25 @@ def corpus_store(folder: Path, embedder):
     from ingest.store import Store
 
     code = list((ROOT / "ingest").rglob("*.py"))
-    directory, ready = _cached_dir("product", folder, code, embedder.name)
-    store = Store(directory / "store", embedding_name=embedder.name)
-    if not ready:
-        report = ingest_paths([folder], store, embedder, IngestOptions())
-        if report.failed:
-            raise RuntimeError(f"ingesting {folder} failed: {report.summary()}")
-        (directory / "complete").write_text("ok\n")
+    with _cached_dir("product", folder, code, embedder.name) as (directory, ready):
+        store = Store(directory / "store", embedding_name=embedder.name)
+        if not ready:
+            report = ingest_paths([folder], store, embedder, IngestOptions())
+            if report.failed:
+                raise RuntimeError(f"ingesting {folder} failed: {report.summary()}")
+            (directory / "complete").write_text("ok\n")
     return store
 
 
 def naive_index(folder: Path, embedder):
     from evals import naive
 
-    directory, ready = _cached_dir("naive", folder, [ROOT / "evals" / "naive.py"], embedder.name)
-    if ready:
-        return naive.open_index(embedder, directory / "chroma")
-    index = naive.build_index(naive.split(naive.load_documents(folder)), embedder, directory / "chroma")
-    (directory / "complete").write_text("ok\n")
-    return index
+    with _cached_dir("naive", folder, [ROOT / "evals" / "naive.py"], embedder.name) as (directory, ready):
+        if ready:
+            return naive.open_index(embedder, directory / "chroma")
+        index = naive.build_index(naive.split(naive.load_documents(folder)), embedder, directory / "chroma")
+        (directory / "complete").write_text("ok\n")
+        return index
 
 
 # --- one case ------------------------------------------------------------------------------
@@ -154,7 +169,7 @@ def product_case(case: Case, assistant) -> dict:
     from ingest.sentences import split_sentences
 
     history = list(case.history)
-    _, passages, _ = assistant.prepare(case.question, history, k=RETRIEVAL_K)
+    _, passages, timings = assistant.prepare(case.question, history, k=RETRIEVAL_K)
     retrieved = [{"source": p.source, "section": p.section, "page_start": int(p.metadata.get("page_start", 0) or 0),
                   "page_end": int(p.metadata.get("page_end", 0) or 0), "text": p.text} for p in passages]
     started = time.perf_counter()
@@ -178,7 +193,8 @@ def product_case(case: Case, assistant) -> dict:
               "tags": list(case.tags), "answerable": case.answerable, "answer": answer.answer,
               "refused": answer.refused, "citations": citations, "unsupported": answer.unsupported,
               "retrieved": [{k: v for k, v in r.items() if k != "text"} for r in retrieved],
-              "latency_ms": round(latency, 1), "scores": {k: _round(v) for k, v in scores.items()}}
+              "latency_ms": round(latency, 1), "retrieval_ms": round(sum(timings.values()), 1),
+              "scores": {k: _round(v) for k, v in scores.items()}}
     record["failures"] = _failures(case, scores, record)
     return record
 
@@ -200,7 +216,8 @@ def naive_case(case: Case, index) -> dict:
               "tags": list(case.tags), "answerable": case.answerable,
               "answer": "\n\n".join(h.text for h in hits[:naive.TOP_K]), "refused": False, "citations": [],
               "unsupported": [], "retrieved": [{k: v for k, v in r.items() if k != "text"} for r in retrieved],
-              "latency_ms": round(latency, 1), "scores": {k: _round(v) for k, v in scores.items()}}
+              "latency_ms": round(latency, 1), "retrieval_ms": round(latency, 1),
+              "scores": {k: _round(v) for k, v in scores.items()}}
     record["failures"] = _failures(case, scores, None)
     return record
 
@@ -227,12 +244,13 @@ def summarize(records: list[dict], resamples: int = 1000, seed: int = 0) -> dict
             ci = m.bootstrap_ci(kept, resamples=resamples, seed=seed)
             entry["ci"] = [round(ci[0], 4), round(ci[1], 4)]
         metrics[name] = entry
-    latencies = [r["latency_ms"] for r in records]
-    for q in (50, 95):
-        ci = m.bootstrap_ci(latencies, statistic=lambda a, q=q: float(__import__("numpy").percentile(a, q)),
-                            resamples=resamples, seed=seed)
-        metrics[f"latency_p{q}_ms"] = {"value": round(m.percentile(latencies, q), 1), "n": len(latencies),
-                                       "ci": [round(ci[0], 1), round(ci[1], 1)]}
+    for field, prefix in (("latency_ms", "latency"), ("retrieval_ms", "retrieval_latency")):
+        values = [r[field] for r in records]
+        for q in (50, 95):
+            ci = m.bootstrap_ci(values, statistic=lambda a, q=q: float(np.percentile(a, q)), resamples=resamples,
+                                seed=seed)
+            metrics[f"{prefix}_p{q}_ms"] = {"value": round(m.percentile(values, q), 1), "n": len(values),
+                                            "ci": [round(ci[0], 1), round(ci[1], 1)]}
     by_tag: dict = {}
     for tag in sorted({t for r in records for t in r["tags"]}):
         tagged = [r for r in records if tag in r["tags"]]
