@@ -100,6 +100,7 @@ def _text_summary(summary: dict, comparison: dict | None) -> str:
             mark = ""
             row = ((comparison or {}).get(name) or {}).get(metric)
             if row:
-                mark = f"  {row['change']:+.3f} vs previous" + ("  REGRESSION" if row["regression"] else "")
+                mark = f"  {row['change']:+.3f} vs previous" + ("  REGRESSION" if row["regression"] else "") + (
+                    "  slower" if row.get("slower") else "")
             lines.append(f"  {metric:<24} {product:<26} {naive}{mark}")
     return "\n".join(lines)

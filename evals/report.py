@@ -93,7 +93,7 @@ def markdown(summary: dict, runs: list[SuiteRun]) -> str:
             lines += ["", "### Against the previous run", "", "| metric | previous | current | change | |",
                       "|---|---|---|---|---|"]
             for metric, row in comparison.items():
-                mark = "**REGRESSION**" if row["regression"] else ""
+                mark = "**REGRESSION**" if row["regression"] else ("slower" if row.get("slower") else "")
                 lines.append(f"| {metric} | {row['previous']:.3f} | {row['current']:.3f} | {row['change']:+.3f} | {mark} |")
         run = by_name.get(name)
         if run:
@@ -175,7 +175,8 @@ def html_report(summary: dict, runs: list[SuiteRun]) -> str:
         if comparison:
             body.append("<h3>Against the previous run</h3>" + _table(
                 [[html.escape(k), f"{r['previous']:.3f}", f"{r['current']:.3f}", f"{r['change']:+.3f}",
-                  "<b class=bad>REGRESSION</b>" if r["regression"] else ""] for k, r in comparison.items()],
+                  "<b class=bad>REGRESSION</b>" if r["regression"] else ("slower" if r.get("slower") else "")]
+                 for k, r in comparison.items()],
                 ["metric", "previous", "current", "change", ""]))
         run = by_name.get(name)
         if run:

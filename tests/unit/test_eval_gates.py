@@ -32,10 +32,11 @@ def test_failed_gates_are_named():
 
 
 def test_comparison_without_cases_uses_the_previous_interval():
-    previous = summary(fact_recall=0.80, false_refusal_rate=0.05)
-    rows = compare(summary(fact_recall=0.70, false_refusal_rate=0.08), {}, previous, {})["s"]
+    previous = summary(fact_recall=0.80, false_refusal_rate=0.05, latency_p50_ms=100)
+    rows = compare(summary(fact_recall=0.70, false_refusal_rate=0.08, latency_p50_ms=200), {}, previous, {})["s"]
     assert rows["fact_recall"]["regression"] and rows["fact_recall"]["change"] == pytest.approx(-0.1)
     assert not rows["false_refusal_rate"]["regression"]  # 0.08 is inside [0.00, 0.10]
+    assert rows["latency_p50_ms"]["slower"] and not rows["latency_p50_ms"]["regression"]
 
 
 def test_comparison_with_cases_is_paired(tmp_path):

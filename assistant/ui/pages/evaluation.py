@@ -78,7 +78,8 @@ for name, suite in summary["suites"].items():
     rows = (comparison or {}).get(name)
     if rows:
         table["change vs saved"] = [f"{rows[m]['change']:+.3f}" if m in rows else "" for m in table["metric"]]
-        table["regression"] = ["yes" if m in rows and rows[m]["regression"] else "" for m in table["metric"]]
+        table["regression"] = ["yes" if rows.get(m, {}).get("regression") else
+                               "slower" if rows.get(m, {}).get("slower") else "" for m in table["metric"]]
     st.dataframe(table, hide_index=True, width="stretch")
 
     product = suite["product"]["metrics"]
