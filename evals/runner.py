@@ -22,6 +22,7 @@ import numpy as np
 
 from evals import metrics as m
 from evals.suite import Case
+from ingest.errors import UserError
 
 ROOT = Path(__file__).resolve().parent.parent
 RETRIEVAL_K = 10
@@ -89,7 +90,7 @@ def corpus_store(folder: Path, embedder):
         if not ready:
             report = ingest_paths([folder], store, embedder, IngestOptions())
             if report.failed:
-                raise RuntimeError(f"ingesting {folder} failed: {report.summary()}")
+                raise UserError(f"ingesting the suite corpus {folder} failed: {report.summary()}")
             (directory / "complete").write_text("ok\n")
     return store
 
@@ -316,7 +317,6 @@ def evaluate(suite_paths: list[Path], settings, embedder, backend: str = "extrac
     from assistant.engine import Assistant
     from assistant.services import make_chat_model, make_store
     from evals.suite import load_suite, suite_corpus, suite_name
-    from ingest.errors import UserError
 
     loaded = [(Path(p), load_suite(Path(p)), suite_corpus(Path(p), ROOT)) for p in suite_paths]
     chat_model = make_chat_model(settings, backend)
