@@ -225,6 +225,11 @@ def render_answer(answer) -> str:
     return "\n".join(lines) + "\n"
 
 
+from evals.cli import eval_command  # noqa: E402  (the evaluation lives in evals/)
+
+cli.add_command(eval_command)
+
+
 def main(argv=None) -> None:
     try:
         cli.main(args=argv, prog_name="planassist", standalone_mode=False)

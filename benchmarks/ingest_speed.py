@@ -41,19 +41,12 @@ def run_product(folder: Path, work: Path) -> dict:
 
 
 def run_naive(folder: Path, work: Path) -> dict:
-    from langchain_chroma import Chroma
-    from langchain_community.document_loaders import PyPDFLoader
-    from langchain_huggingface import HuggingFaceEmbeddings
-    from langchain_text_splitters import RecursiveCharacterTextSplitter
-
-    from ingest.embedding import default_model_dir
+    from evals import naive
 
     started = time.perf_counter()
-    pages = [page for path in sorted(folder.glob("*.pdf")) for page in PyPDFLoader(str(path)).load()]
-    chunks = RecursiveCharacterTextSplitter(chunk_size=1000, chunk_overlap=200).split_documents(pages)
-    embeddings = HuggingFaceEmbeddings(model_name=str(default_model_dir()), model_kwargs={"device": "cpu"},
-                                       encode_kwargs={"normalize_embeddings": True})
-    Chroma.from_documents(chunks, embeddings, collection_name="naive", persist_directory=str(work / "naive"))
+    pages = naive.load_documents(folder)
+    chunks = naive.split(pages)
+    naive.build_index(chunks, naive.huggingface_embeddings(), work / "naive")
     seconds = time.perf_counter() - started
     return {"seconds": seconds, "pages": len(pages), "chunks": len(chunks), "failed": 0}
 

@@ -5,7 +5,7 @@ gold suite, in the same run.
 
 Defaults: evals/suites/samm.jsonl over ../shared/realdocs/samm. The naive setup is
 PyPDFLoader pages, RecursiveCharacterTextSplitter 1000/200, HuggingFaceEmbeddings with the
-same model, Chroma top 5. Its chunks carry no paragraph ids, so the comparison is at the
+same model, Chroma top 5 (evals/naive.py, shared with `planassist eval`). Its chunks carry no paragraph ids, so the comparison is at the
 levels both can be judged on: the right document, and the right page (a chunk counts when
 its page is the gold page). The product's paragraph-level hit is printed too.
 """
@@ -50,26 +50,15 @@ def product_hits(cases, folder: Path, work: Path) -> dict:
 
 
 def naive_hits(cases, folder: Path, work: Path) -> dict:
-    from langchain_chroma import Chroma
-    from langchain_community.document_loaders import PyPDFLoader
-    from langchain_huggingface import HuggingFaceEmbeddings
-    from langchain_text_splitters import RecursiveCharacterTextSplitter
+    from evals import naive
 
-    from ingest.embedding import default_model_dir
-
-    pages = [page for path in sorted(folder.glob("*.pdf")) for page in PyPDFLoader(str(path)).load()]
-    chunks = RecursiveCharacterTextSplitter(chunk_size=1000, chunk_overlap=200).split_documents(pages)
-    embeddings = HuggingFaceEmbeddings(model_name=str(default_model_dir()), model_kwargs={"device": "cpu"},
-                                       encode_kwargs={"normalize_embeddings": True})
-    store = Chroma.from_documents(chunks, embeddings, collection_name="naive", persist_directory=str(work / "naive"))
+    index = naive.build_index(naive.split(naive.load_documents(folder)), naive.huggingface_embeddings(), work / "naive")
     hits = {"document": 0, "page": 0}
     for case in cases:
-        found = store.similarity_search(case.question, k=K)
+        found = naive.search(index, case.question, k=K)
         refs = case.reference_sources
-        names = [Path(d.metadata.get("source", "")).name for d in found]
-        pages_found = [int(d.metadata.get("page", -1)) + 1 for d in found]  # PyPDFLoader pages are 0-based
-        hits["document"] += any(n == r["source"] for n in names for r in refs)
-        hits["page"] += any(n == r["source"] and p == r.get("page") for n, p in zip(names, pages_found) for r in refs)
+        hits["document"] += any(h.source == r["source"] for h in found for r in refs)
+        hits["page"] += any(h.source == r["source"] and h.page == r.get("page") for h in found for r in refs)
     return hits
 
 

@@ -49,12 +49,27 @@ def load_suite(path: Path) -> list[Case]:
         seen.add(data["id"])
         if not isinstance(data["answerable"], bool):
             raise UserError(f"{where}: 'answerable' must be true or false")
+        if not isinstance(data["question"], str) or not data["question"].strip():
+            raise UserError(f"{where}: 'question' must be a non-empty string")
+        if not isinstance(data.get("reference", ""), str):
+            raise UserError(f"{where}: 'reference' must be a string")
+        for key in ("reference_facts", "tags", "history"):
+            value = data.get(key) or []
+            if not isinstance(value, list) or not all(isinstance(v, str) and v.strip() for v in value):
+                raise UserError(f"{where}: '{key}' must be a list of non-empty strings")
         sources = data.get("reference_sources") or []
+        if not isinstance(sources, list):
+            raise UserError(f"{where}: 'reference_sources' must be a list")
         if data["answerable"] and not (sources and data.get("reference_facts")):
             raise UserError(f"{where}: an answerable case needs reference_facts and reference_sources")
         for source in sources:
-            if not isinstance(source, dict) or "source" not in source:
+            if not isinstance(source, dict) or not isinstance(source.get("source"), str):
                 raise UserError(f"{where}: each reference source needs a 'source' (file name)")
+            if not (source.get("section") or source.get("page") is not None):
+                raise UserError(f"{where}: reference source '{source['source']}' needs a 'section' and/or a 'page'")
+            page = source.get("page")
+            if page is not None and (not isinstance(page, int) or isinstance(page, bool) or page < 1):
+                raise UserError(f"{where}: reference source '{source['source']}' has page {page!r}; use a page number from 1")
         unknown = set(data.get("tags") or []) - TAGS
         if unknown:
             raise UserError(f"{where}: unknown tag(s) {', '.join(sorted(unknown))}")
@@ -66,3 +81,22 @@ def load_suite(path: Path) -> list[Case]:
     if not cases:
         raise UserError(f"{path}: no cases")
     return cases
+
+
+def suite_name(path: Path) -> str:
+    return Path(path).stem
+
+
+def suite_corpus(path: Path, root: Path) -> Path | None:
+    """The folder of documents a suite was written over, declared beside it in
+    `<suite>.corpus` (one line: a folder, relative to the project root or absolute). None when
+    the suite declares none: it then runs over the configured store."""
+    path = Path(path)
+    declaration = path.with_suffix(".corpus")
+    if not declaration.exists():
+        return None
+    line = declaration.read_text(encoding="utf-8").strip()
+    folder = Path(line) if Path(line).is_absolute() else (Path(root) / line)
+    if not folder.is_dir():
+        raise UserError(f"{declaration.name}: the suite's corpus folder {folder} does not exist")
+    return folder.resolve()

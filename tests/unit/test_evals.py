@@ -19,14 +19,23 @@ def test_fact_recall_and_paragraph_cited():
 
 
 @pytest.mark.parametrize("line,message", [
-    ("{not json", "line 1: not valid JSON"),
-    ('{"id": "x", "question": "q"}', "line 1: missing 'answerable'"),
+    ("{not json", "line 2: not valid JSON"),
+    ('{"id": "x", "question": "q"}', "line 2: missing 'answerable'"),
     ('{"id": "x", "question": "q", "answerable": true}', "needs reference_facts and reference_sources"),
     ('{"id": "x", "question": "q", "answerable": false, "tags": ["weird"]}', "unknown tag(s) weird"),
+    ('{"id": "x", "question": " ", "answerable": false}', "'question' must be a non-empty string"),
+    ('{"id": "x", "question": "q", "answerable": false, "reference": 3}', "'reference' must be a string"),
+    ('{"id": "x", "question": "q", "answerable": true, "reference_facts": "$5", "reference_sources": '
+     '[{"source": "a.pdf", "page": 1}]}', "'reference_facts' must be a list of non-empty strings"),
+    ('{"id": "x", "question": "q", "answerable": true, "reference_facts": ["$5"], "reference_sources": '
+     '[{"source": "a.pdf"}]}', "reference source 'a.pdf' needs a 'section' and/or a 'page'"),
+    ('{"id": "x", "question": "q", "answerable": true, "reference_facts": ["$5"], "reference_sources": '
+     '[{"source": "a.pdf", "page": "3"}]}', "has page '3'; use a page number from 1"),
+    ('{"id": "x", "question": "q", "answerable": false, "history": [1]}', "'history' must be a list"),
 ])
 def test_suite_errors_name_the_line(tmp_path, line, message):
     path = tmp_path / "s.jsonl"
-    path.write_text(line + "\n")
+    path.write_text('{"id": "ok", "question": "fine", "answerable": false}\n' + line + "\n")
     with pytest.raises(UserError, match=message.replace("(", r"\(").replace(")", r"\)")):
         load_suite(path)
 
@@ -36,3 +45,27 @@ def test_duplicate_ids_are_refused(tmp_path):
     path.write_text('{"id": "x", "question": "q", "answerable": false}\n' * 2)
     with pytest.raises(UserError, match="line 2: duplicate id 'x'"):
         load_suite(path)
+
+
+def test_a_suite_declares_its_corpus(tmp_path):
+    from evals.suite import suite_corpus
+
+    suite = tmp_path / "s.jsonl"
+    suite.write_text('{"id": "x", "question": "q", "answerable": false}\n')
+    assert suite_corpus(suite, tmp_path) is None
+    (tmp_path / "docs").mkdir()
+    (tmp_path / "s.corpus").write_text("docs\n")
+    assert suite_corpus(suite, tmp_path) == (tmp_path / "docs").resolve()
+    (tmp_path / "s.corpus").write_text("missing\n")
+    with pytest.raises(UserError, match="s.corpus: the suite's corpus folder .*missing does not exist"):
+        suite_corpus(suite, tmp_path)
+
+
+def test_the_bundled_suites_load_and_declare_their_corpora():
+    from conftest import ROOT
+    from evals.suite import suite_corpus
+
+    for name, at_least in (("corpus", 80), ("samm", 30), ("followups", 4)):
+        assert len(load_suite(ROOT / "evals" / "suites" / f"{name}.jsonl")) >= at_least
+    assert all(c.history and "follow-up" in c.tags for c in load_suite(ROOT / "evals" / "suites" / "followups.jsonl"))
+    assert suite_corpus(ROOT / "evals" / "suites" / "corpus.jsonl", ROOT) == (ROOT / "corpus" / "documents").resolve()

