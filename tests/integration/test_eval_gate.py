@@ -11,7 +11,7 @@ from conftest import ROOT
 from evals.gates import FLOORS, RELEASE_GATES, check_gates, parse_gate
 
 # gate -> the figure measured when it was marked (2026-11-22, corpus suite, extractive)
-NOT_YET_MET = {"para_hit@5>=0.90": 0.889, "fact_recall>=0.80": 0.709}
+NOT_YET_MET: dict[str, float] = {}  # all met: para_hit@5 0.911, fact_recall 0.806, refusals 0.809 / 0.000
 
 
 @pytest.fixture(scope="module")
