@@ -352,6 +352,13 @@ class ExtractiveAnswerer:
         if not missing:
             slot = slot_check(question, primary.text, glossary)
             missing = [slot] if slot else []
+        if not missing:
+            # beyond its names, the question asks something ("conduct the independent
+            # evaluation"): the answering sentence must share at least one of those words
+            named = {w.lower() for t in specifics for w in re.split(r"[\s'-]+", t)}
+            focus = [t for t in query_terms(question) if t not in named and not t[0].isdigit()]
+            if focus and not any(mentions(t, " ".join([here.heading_path, primary.text])) for t in focus):
+                missing = [" ".join(focus)]
         return missing
 
     def _part_answers(self, question: str, candidates: list[Candidate], passages, primary: Candidate,
