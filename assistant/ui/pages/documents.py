@@ -8,6 +8,7 @@ import streamlit as st
 
 from assistant.ui.errors import shown_as_message
 from assistant.ui.ingest_uploads import ingest_uploads
+from assistant.ui.rendering import escape_markdown
 from assistant.ui.resources import get_embedder, get_store
 from assistant.ui.uploads import is_upload
 from ingest.sniff import SUPPORTED
@@ -45,9 +46,9 @@ if st.button(f"Ingest {len(files or [])} file(s)", type="primary", disabled=not 
         st.rerun()
 for result in st.session_state.pop("ingest_results", []):
     if result["ok"]:
-        st.success(f"{result['name']}: {result['message']}", icon=":material/check:")
+        st.success(escape_markdown(f"{result['name']}: {result['message']}"), icon=":material/check:")
     else:
-        st.error(f"{result['name']}: {result['message']}", icon=":material/error:")
+        st.error(escape_markdown(f"{result['name']}: {result['message']}"), icon=":material/error:")
 
 # --- the store ---------------------------------------------------------------------------
 documents = store.documents()
@@ -58,7 +59,7 @@ if not documents:
 st.dataframe(pd.DataFrame([{"title": d.title, "file": d.source, "type": d.doc_type, "marking": d.marking or "",
                             "pages": d.pages, "chunks": d.chunks, "ingested at": d.ingested_at,
                             "id": d.doc_id[:12]} for d in documents]),
-             hide_index=True, use_container_width=True)
+             hide_index=True, width="stretch")
 
 st.subheader("Change or remove a document")
 by_id = {d.doc_id: d for d in documents}
@@ -75,7 +76,7 @@ if st.button("Save type and marking", key="save_fields"):
         marking = (normalize_marking(marking) or marking.upper()) if marking else ""
         with store.writer_lock(wait_seconds=30):
             store.set_document_fields(doc_id, doc_type=new_type, marking=marking)
-        st.session_state["notice"] = f"{document.title}: type {new_type}, marking {marking or 'none'}"
+        st.session_state["notice"] = escape_markdown(f"{document.title}: type {new_type}, marking {marking or 'none'}")
         st.rerun()
 confirm = st.checkbox(f"Yes, remove “{document.title}” from the store", key=f"confirm-{doc_id}")
 if st.button("Remove document", disabled=not confirm, key="remove"):
@@ -84,7 +85,7 @@ if st.button("Remove document", disabled=not confirm, key="remove"):
             store.remove_document(doc_id)
         if is_upload(document.path, store.store_dir):  # uploaded through the app: its copy goes too
             Path(document.path).unlink(missing_ok=True)
-        st.session_state["notice"] = f"removed {document.title} ({document.chunks} chunks)"
+        st.session_state["notice"] = escape_markdown(f"removed {document.title} ({document.chunks} chunks)")
         st.rerun()
 if "notice" in st.session_state:
     st.success(st.session_state.pop("notice"), icon=":material/check:")
