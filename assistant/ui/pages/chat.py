@@ -21,8 +21,9 @@ head, tools = st.columns([3, 2], vertical_alignment="bottom")
 head.title("Chat")
 question = st.chat_input("Ask a question about your documents")
 left, right = st.columns([3, 2], gap="large")
+PANE_HEIGHT = 640  # both panes scroll on their own, so an answer and its sources stay side by side
 
-with left:
+with left.container(height=PANE_HEIGHT, border=False):
     if not turns and not question:
         st.caption(f"{len(store.documents())} documents in the store. Answers cite the document, page and "
                    "paragraph behind every sentence.")
@@ -44,7 +45,7 @@ with left:
                 chat_view.select(len(turns) - 1)
                 chat_view.render_answer(turns[-1], len(turns) - 1)
 
-with right:
+with right.container(height=PANE_HEIGHT, border=False):
     chat_view.render_sources(turns, store)
 
 if turns:  # drawn last, so that the download holds the answer given in this run too
