@@ -77,6 +77,11 @@ def test_a_question_in_the_browser_shows_the_answer_and_its_sources(running_app,
             expect(source).to_be_visible(timeout=30_000)
             expect(page.locator(".pa-passage mark").first).to_contain_text("$18 million")
             expect(page.locator(".pa-marking").first).to_have_text("UNCLASSIFIED")
+            # a [n] marker in the answer brings its source card into view, in the same tab
+            page.locator('a[href="#source-0-5"]').first.click()
+            expect(page.get_by_text("paragraph 5.a.(5)", exact=False).first).to_be_in_viewport(timeout=10_000)
+            assert len(page.context.pages) == 1
+            page.locator('a[href="#source-0-1"]').first.click()
             page.wait_for_timeout(500)  # let the layout settle before the picture
             shot = tmp_path / "chat-answer.png"
             page.screenshot(path=str(shot), full_page=False)
