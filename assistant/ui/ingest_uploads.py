@@ -41,8 +41,11 @@ def ingest_uploads(files: list[tuple[str, bytes]], store, embedder, doc_type: st
     try:
         report = ingest_paths([Path(p) for p in saved], store, embedder, options, progress=progress)
     except BaseException:
-        for upload in saved.values():
-            upload.undo()
+        # interrupted: documents already written keep their files; the rest are taken out
+        kept = {d.path for d in store.documents()}
+        for path, upload in saved.items():
+            if path not in kept:
+                upload.undo()
         raise
     for outcome in report.outcomes:
         upload = saved.pop(outcome.path, None)

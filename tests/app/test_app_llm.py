@@ -78,3 +78,29 @@ def test_an_llm_answer_is_streamed_then_shown_checked_with_its_sources(corpus_st
         # each sentence the check rejected is marked in the page
         marked = sum(m.value.count(":red[**\\[unsupported\\]**]") for m in at.markdown)
         assert marked == len(answer.unsupported)
+
+
+def test_an_invented_sentence_from_the_model_is_marked_unsupported_in_the_page(corpus_store, monkeypatch):
+    """The same path with LangChain's GenericFakeChatModel scripted to invent a fact, so that
+    the marking of unsupported sentences is checked on every run (the tiny real model often
+    refuses)."""
+    from langchain_core.language_models import GenericFakeChatModel
+    from langchain_core.messages import AIMessage
+
+    import assistant.services
+
+    reply = ("Zarvia's FY2026 Foreign Military Financing allocation is $18 million [1]. "
+             "Zarvia bought forty submarines from Pelora in 2019 [1].")
+    monkeypatch.setenv("PLANASSIST_LLM_BASE_URL", f"http://127.0.0.1:{free_port()}/v1")
+    monkeypatch.setattr(assistant.services, "make_chat_model",
+                        lambda settings, backend=None: GenericFakeChatModel(messages=iter([AIMessage(reply)])))
+    at = app_test()
+    at.selectbox(key="backend").select("openai").run()
+    at.chat_input[0].set_value("What is Zarvia's FY2026 FMF?").run()
+    no_exceptions(at)
+    answer = at.session_state["turns"][-1].answer
+    assert not answer.refused and "Zarvia bought forty submarines from Pelora in 2019 [1]." in answer.unsupported
+    shown = next(m.value for m in at.markdown if "submarines" in m.value)
+    assert ":red-background[Zarvia bought forty submarines from Pelora in 2019 \\[[1](#source-0-1)\\].]" in shown
+    assert shown.endswith(":red[**\\[unsupported\\]**]")
+    assert any("not supported by the passages they cite" in e.value for e in at.error)

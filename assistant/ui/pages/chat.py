@@ -25,8 +25,12 @@ PANE_HEIGHT = 640  # both panes scroll on their own, so an answer and its source
 
 with left.container(height=PANE_HEIGHT, border=False):
     if not turns and not question:
-        st.caption(f"{len(store.documents())} documents in the store. Answers cite the document, page and "
-                   "paragraph behind every sentence.")
+        count = len(store.documents())
+        if count:
+            st.caption(f"{count} documents in the store. Answers cite the document, page and paragraph "
+                       "behind every sentence.")
+        else:
+            st.info("The store is empty: add documents on the Documents page first.", icon=":material/info:")
     for index, turn in enumerate(turns):
         chat_view.render_turn(turn, index)
     if question:

@@ -32,8 +32,19 @@ set_marking = cols[1].text_input("Marking for these files", placeholder="detect 
 if st.button(f"Ingest {len(files or [])} file(s)", type="primary", disabled=not files, key="ingest"):
     bar = st.progress(0.0, text="Reading the files…")
 
+    interrupted = []
+
     def progress(name: str, done: int, total: int) -> None:
-        bar.progress(done / total, text=f"{done} of {total}: {name}")
+        if interrupted:
+            return
+        try:
+            bar.progress(done / total, text=f"{done} of {total}: {name}")
+        except (KeyboardInterrupt, SystemExit):
+            raise
+        except BaseException as exc:  # noqa: BLE001
+            # Streamlit stops or reruns a script by raising from its next element call when
+            # the user clicks elsewhere; the batch is finished first, then the page reruns.
+            interrupted.append(exc)
 
     with shown_as_message("Ingesting", stop=False):
         with st.spinner("Loading the embedding model…"):
@@ -43,6 +54,8 @@ if st.button(f"Ingest {len(files or [])} file(s)", type="primary", disabled=not 
                                  marking=set_marking.strip() or None, progress=progress)
         st.session_state["ingest_results"] = [r.__dict__ for r in results]
         st.session_state["uploader_generation"] = generation + 1  # an empty uploader for the next batch
+        if interrupted:
+            raise interrupted[0]  # the rerun (or stop) the user asked for during the batch
         st.rerun()
 for result in st.session_state.pop("ingest_results", []):
     if result["ok"]:
