@@ -206,6 +206,27 @@ def _register_commands() -> None:
 
 _register_commands()
 
+@cli.command()
+@click.option("--port", type=int, default=8501, show_default=True, help="Port to listen on.")
+@click.option("--address", default="127.0.0.1", show_default=True, help="Address to listen on.")
+@click.pass_obj
+def app(obj: Context, port, address):
+    """Start the web app (Streamlit): chat with sources, documents."""
+    import os
+
+    root = Path(__file__).resolve().parent.parent
+    if not (root / "app.py").exists():
+        raise UserError(f"app.py is not next to the package ({root}); run from a source checkout")
+    settings = obj.settings
+    env = {**os.environ, "PLANASSIST_STORE": str(settings.store_dir.resolve()),
+           "PLANASSIST_COLLECTION": settings.collection}
+    if settings.chroma_url:
+        env["PLANASSIST_CHROMA_URL"] = settings.chroma_url
+    click.echo(f"Planning Assistant: open http://{address}:{port} in a browser (Ctrl-C stops it)")
+    os.chdir(root)  # where .streamlit/config.toml is
+    os.execvpe(sys.executable, [sys.executable, "-m", "streamlit", "run", "app.py", "--server.headless", "true",
+                                "--server.address", address, "--server.port", str(port)], env)
+
 
 def render_answer(answer) -> str:
     lines = [f"Q: {answer.question}"]

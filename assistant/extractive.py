@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import math
 import re
+import threading
 from dataclasses import dataclass, field
 
 from assistant.passages import Passage
@@ -221,19 +222,30 @@ class ExtractiveAnswerer:
         self.max_sentences = max_sentences
         self.min_score = min_score
         self._cache: dict = {}  # sentence text -> vector; dicts keep insertion order (FIFO)
+        self._lock = threading.Lock()
 
     def _sentence_vectors(self, texts: list[str]):
         """Sentence vectors, remembered: the same passages come back for related questions,
-        and embedding their sentences is most of an extractive answer's time."""
+        and embedding their sentences is most of an extractive answer's time.
+
+        One answerer serves every session of the app at once: the cache is read and changed
+        under a lock (eviction by one thread would otherwise drop a vector another thread is
+        about to read), and this call's vectors are kept aside so that its own insertions
+        cannot evict them either. Embedding runs outside the lock."""
         import numpy as np
 
-        missing = [t for t in dict.fromkeys(texts) if t not in self._cache]
+        unique = list(dict.fromkeys(texts))
+        with self._lock:
+            found = {t: self._cache[t] for t in unique if t in self._cache}
+        missing = [t for t in unique if t not in found]
         if missing:
-            for text, vector in zip(missing, self.embedder.encode(missing)):
-                self._cache[text] = vector
-            while len(self._cache) > SENTENCE_CACHE:
-                self._cache.pop(next(iter(self._cache)))
-        return np.stack([self._cache[t] for t in texts])
+            fresh = dict(zip(missing, self.embedder.encode(missing)))
+            found.update(fresh)
+            with self._lock:
+                self._cache.update(fresh)
+                while len(self._cache) > SENTENCE_CACHE:
+                    self._cache.pop(next(iter(self._cache)))
+        return np.stack([found[t] for t in texts])
 
     def candidates(self, passages: list[Passage]) -> list[Candidate]:
         found = []

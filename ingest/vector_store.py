@@ -68,7 +68,8 @@ def iterate(collection, where: dict | None = None, include=("metadatas",)) -> It
         if not ids:
             return
         documents = batch.get("documents") or [None] * len(ids)
-        for row_id, metadata, document in zip(ids, batch["metadatas"], documents):
+        metadatas = batch.get("metadatas") or [None] * len(ids)  # None when not included
+        for row_id, metadata, document in zip(ids, metadatas, documents):
             yield row_id, metadata or {}, document
         offset += len(ids)
 

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Sets up the product (from nothing), ingests the bundled corpus into the default store if it
-# is not there yet, and starts the product.
+# is not there yet, and starts the web app (http://127.0.0.1:8501; PLANASSIST_PORT and
+# PLANASSIST_ADDRESS change where it listens).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/setup.sh
@@ -10,5 +11,7 @@ if [ "$($planassist docs --json | .venv/bin/python -c 'import json,sys; print(le
   $planassist ingest corpus/documents
 fi
 $planassist docs
-# Until the web app lands: questions on the command line, with follow-ups.
-exec $planassist chat
+port=${PLANASSIST_PORT:-8501}
+address=${PLANASSIST_ADDRESS:-127.0.0.1}
+echo "Planning Assistant: open http://$address:$port in a browser (Ctrl-C stops it)"
+exec .venv/bin/streamlit run app.py --server.headless true --server.address "$address" --server.port "$port"

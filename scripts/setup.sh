@@ -14,3 +14,15 @@ fi
 .venv/bin/python -m pip install --quiet --upgrade pip
 .venv/bin/python -m pip install --quiet "torch==2.13.0"
 .venv/bin/python -m pip install --quiet -e ".${extras}"
+
+# The real-browser test of the app drives Debian's Chromium (playwright cannot download its own
+# browsers offline); install it when it is missing and we may (root, or sudo without a password).
+if [ "${1:-}" = "--test" ] && [ ! -x /usr/bin/chromium ] && command -v apt-get >/dev/null 2>&1; then
+  if [ "$(id -u)" = "0" ]; then
+    apt-get update -qq && apt-get install -y -qq chromium
+  elif command -v sudo >/dev/null 2>&1 && sudo -n true 2>/dev/null; then
+    sudo apt-get update -qq && sudo apt-get install -y -qq chromium
+  else
+    echo "note: /usr/bin/chromium is missing and cannot be installed without root; the browser test will be skipped" >&2
+  fi
+fi

@@ -1,6 +1,18 @@
 """Objects built once per process and shared by every session (st.cache_resource): the
 embedding model, the store and the assistant. Sessions keep their own chats in
-st.session_state; nothing here holds per-user state."""
+st.session_state; nothing here holds per-user state.
+
+Shared by concurrent sessions (each Streamlit session runs its script in its own thread), so
+each must be safe to use from several threads at once:
+- Embedder: onnxruntime's InferenceSession.run and the tokenizer are thread-safe; loading
+  is under the Embedder's own lock.
+- Store: Chroma's client is thread-safe; the SQLite keyword index opens one connection per
+  thread; writes (ingest, remove, set type/marking) take the store's writer lock.
+- Assistant: holds no per-question state except the extractive answerer's sentence-vector
+  cache, which takes a lock (assistant/extractive.py); the audit log appends under a lock.
+
+Each builder is keyed by the settings it was built from, so a changed configuration
+(another store, another endpoint) gets its own objects."""
 
 from __future__ import annotations
 
@@ -10,16 +22,35 @@ from assistant.config import Settings
 from assistant.services import make_assistant, make_embedder, make_store
 
 
+def _key(settings: Settings) -> str:
+    return repr(settings)
+
+
 @st.cache_resource(show_spinner="Loading the embedding model…")
-def get_embedder():
-    return make_embedder(Settings.from_env()).warm_up()
+def _embedder(key: str, _settings: Settings):
+    return make_embedder(_settings).warm_up()
 
 
 @st.cache_resource(show_spinner="Opening the document store…")
-def get_store():
-    return make_store(Settings.from_env(), get_embedder())
+def _store(key: str, _settings: Settings):
+    return make_store(_settings, _embedder(key, _settings))
 
 
 @st.cache_resource(show_spinner="Preparing the assistant…")
+def _assistant(key: str, backend: str, _settings: Settings):
+    return make_assistant(_settings, _embedder(key, _settings), _store(key, _settings), backend=backend)
+
+
+def get_embedder():
+    settings = Settings.from_env()
+    return _embedder(_key(settings), settings)
+
+
+def get_store():
+    settings = Settings.from_env()
+    return _store(_key(settings), settings)
+
+
 def get_assistant(backend: str = "extractive"):
-    return make_assistant(Settings.from_env(), get_embedder(), get_store(), backend=backend)
+    settings = Settings.from_env()
+    return _assistant(_key(settings), backend, settings)

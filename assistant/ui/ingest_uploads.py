@@ -1,0 +1,63 @@
+"""Uploaded files into the store: saved under <store>/uploads with safe names, ingested by
+the same pipeline as `planassist ingest`, and each file that fails taken back out so the
+folder mirrors the store. Returns one line per file for the page to show."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Callable
+
+from ingest.errors import UserError
+from ingest.pipeline import IngestOptions, ingest_paths
+from assistant.ui.uploads import save_upload, upload_dir
+
+
+@dataclass
+class FileResult:
+    name: str
+    ok: bool
+    message: str
+
+
+def ingest_uploads(files: list[tuple[str, bytes]], store, embedder, doc_type: str | None = None,
+                   marking: str | None = None,
+                   progress: Callable[[str, int, int], None] | None = None) -> list[FileResult]:
+    results: list[FileResult] = []
+    saved = {}
+    folder = upload_dir(store.store_dir)
+    for name, content in files:
+        try:
+            upload = save_upload(folder, name, content)
+        except (UserError, OSError) as exc:
+            results.append(FileResult(name, False, f"not saved: {exc}"))
+            continue
+        saved[str(upload.path)] = upload
+    if not saved:
+        return results
+    # One worker: PDF pages are parsed in this process, not in forked ones, because forking
+    # the app's multi-threaded server process is unsafe.
+    options = IngestOptions(doc_type=doc_type, marking=marking, workers=1, wait_seconds=60)
+    try:
+        report = ingest_paths([Path(p) for p in saved], store, embedder, options, progress=progress)
+    except BaseException:
+        # interrupted: documents already written keep their files; the rest are taken out
+        kept = {d.path for d in store.documents()}
+        for path, upload in saved.items():
+            if path not in kept:
+                upload.undo()
+        raise
+    for outcome in report.outcomes:
+        upload = saved.pop(outcome.path, None)
+        name = upload.original_name if upload else Path(outcome.path).name
+        if outcome.status in ("added", "replaced"):
+            results.append(FileResult(name, True, f"{outcome.status}: {outcome.pages} pages, {outcome.chunks} chunks"))
+        elif outcome.status == "unchanged":
+            results.append(FileResult(name, True, "already in the store" + (f" ({outcome.detail})" if outcome.detail else "")))
+        else:
+            if upload:
+                upload.undo()
+            results.append(FileResult(name, False, f"{outcome.status}: {outcome.detail}"))
+    for upload in saved.values():  # metadata sidecars are read with the file they describe
+        results.append(FileResult(upload.original_name, True, "metadata file, read with its document"))
+    return results

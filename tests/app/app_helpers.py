@@ -1,0 +1,32 @@
+"""Driving the app in tests: AppTest of the whole app (navigation included)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[2]
+CORPUS = ROOT / "corpus" / "documents"
+APP = str(ROOT / "app.py")
+TIMEOUT = 120  # AppTest's own default is 3 s: far too short for a first model load
+
+
+def app_test(page: str | None = None):
+    """An AppTest of the whole app (navigation included), run once, on `page`."""
+    from streamlit.testing.v1 import AppTest
+
+    at = AppTest.from_file(APP, default_timeout=TIMEOUT)
+    at.run()
+    if page:
+        at.switch_page(f"assistant/ui/pages/{page}.py").run()
+    return at
+
+
+def no_exceptions(at) -> None:
+    assert not at.exception, [e.value for e in at.exception]
+
+
+def plain(markdown_text: str) -> str:
+    """Text as the reader sees it: Markdown's backslash escapes removed."""
+    import re
+
+    return re.sub(r"\\(.)", r"\1", markdown_text)
