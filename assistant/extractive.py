@@ -282,8 +282,9 @@ class ExtractiveAnswerer:
             prior = lambda c: c.lexical + 0.5 * (passages[c.passage_index].dense_score or 0.3) - 0.02 * c.passage_index
             candidates = sorted(candidates, key=prior, reverse=True)[:MAX_EMBEDDED]
         question_vector = self.embedder.encode([question])[0]
-        semantic = self._sentence_vectors([self._context(passages[c.passage_index]) + display_sentence(c.text)
-                                           for c in candidates]) @ question_vector
+        sentence_vectors = self._sentence_vectors([self._context(passages[c.passage_index]) + display_sentence(c.text)
+                                                   for c in candidates])
+        semantic = sentence_vectors @ question_vector
         kind = expected_kind(question)
         specifics = specific_terms(question, glossary)
         slotted = slot_check(question, "", glossary) is not None
@@ -314,8 +315,9 @@ class ExtractiveAnswerer:
         # the primary sentence is the best close contender that is about what was asked;
         # when none is, the answer is refused for what the best one leaves out
         missing = None
+        part_rankings = self._part_rankings(question, candidates, sentence_vectors, passages)
         for primary in contenders[:PRIMARY_TRIES]:
-            must = self._part_answers(question, candidates, passages, primary, best.score)
+            must = self._part_answers(part_rankings, primary, best.score)
             chosen = self._select([primary] + must + [c for c in ranked if c is not primary and c not in must],
                                   weights, passages, specifics, glossary, keep=1 + len(must))
             unmet = self._unmet(question, primary, chosen, passages, specifics, multi_part, glossary)
@@ -373,23 +375,19 @@ class ExtractiveAnswerer:
                 missing = [" ".join(focus)]
         return missing
 
-    def _part_answers(self, question: str, candidates: list[Candidate], passages, primary: Candidate,
-                      top: float) -> list[Candidate]:
-        """For a question that asks two or three things, the best sentence for each part
-        that the primary sentence does not already answer: a greedy pick over the whole
-        question tends to answer its first half twice."""
+    def _part_rankings(self, question: str, candidates: list[Candidate], sentence_vectors,
+                       passages) -> list[list[tuple[float, Candidate]]]:
+        """For a question that asks two or three things, the candidates ranked for each
+        part on its own (meaning, its words, its kind of answer, its year)."""
         parts = question_parts(question)
         if len(parts) < 2:
             return []
-        vectors = self.embedder.encode(parts)
-        sentence_vectors = self._sentence_vectors([self._context(passages[c.passage_index]) + display_sentence(c.text)
-                                                   for c in candidates])
-        found = []
-        for part, vector in zip(parts, vectors):
+        rankings = []
+        for part, vector in zip(parts, self.embedder.encode(parts)):
             kind = expected_kind(part)
             terms = query_terms(part)
             years = set(re.findall(r"\b(?:FY\s?)?(20\d\d)\b", part)) - set(re.findall(r"FY\s?(20\d\d)\s?[-\u2013]", part))
-            sims = sentence_vectors @ vector
+
             def part_score(c, sim):
                 lexical = sum(1 for t in terms if t in c.terms) / max(1, len(terms))
                 passage_sim = passages[c.passage_index].dense_score or 0.3
@@ -398,7 +396,17 @@ class ExtractiveAnswerer:
                 if years and not all(mentions(y, passages[c.passage_index].heading_path + " " + c.text) for y in years):
                     score *= 0.7  # the part's own year, in the sentence or its heading
                 return score * (0.7 if kind and not holds_kind(kind, c.text, question) else 1.0)
-            scored = sorted(((part_score(c, sim), c) for c, sim in zip(candidates, sims)), key=lambda x: -x[0])
+
+            sims = sentence_vectors @ vector
+            rankings.append(sorted(((part_score(c, sim), c) for c, sim in zip(candidates, sims)), key=lambda x: -x[0]))
+        return rankings
+
+    @staticmethod
+    def _part_answers(rankings, primary: Candidate, top: float) -> list[Candidate]:
+        """The best sentence for each part that the primary sentence does not already
+        answer: a greedy pick over the whole question tends to answer its first half twice."""
+        found = []
+        for scored in rankings:
             score, answer = scored[0]
             primary_score = next(sc for sc, c in scored if c is primary)
             if answer is primary or answer in found or score - primary_score < PART_MARGIN * score:
