@@ -6,9 +6,7 @@ from pathlib import Path
 
 import pytest
 
-ROOT = Path(__file__).resolve().parent.parent
-CORPUS = ROOT / "corpus" / "documents"
-REALDOCS = ROOT.parent / "shared" / "realdocs" / "samm"
+from helpers import CORPUS, REALDOCS, ROOT  # noqa: F401  (also imported by tests as helpers.X)
 
 
 @pytest.fixture(scope="session")
@@ -38,3 +36,38 @@ def store(tmp_path, embedder):
     from ingest.store import Store
 
     return Store(tmp_path / "store", embedding_name=embedder.name)
+
+
+@pytest.fixture(scope="session")
+def corpus_template(tmp_path_factory, model_cache) -> Path:
+    """The bundled corpus ingested once per session by the real command, in a subprocess
+    (which exits, so everything is on disk before anyone copies it)."""
+    import os
+
+    from helpers import planassist
+
+    store = tmp_path_factory.mktemp("corpus-template") / "store"
+    env = {**os.environ, "PLANASSIST_STORE": str(store), "PLANASSIST_CACHE": str(model_cache)}
+    result = planassist("ingest", str(CORPUS), env=env)
+    assert result.returncode == 0, result.stderr
+    return store
+
+
+@pytest.fixture(scope="session")
+def bundled_store(corpus_template, embedder):
+    """The ingested bundled corpus, for tests that only ask, draft, map or evaluate."""
+    from ingest.store import Store
+
+    return Store(corpus_template, embedding_name=embedder.name)
+
+
+@pytest.fixture
+def corpus_store(corpus_template, tmp_path) -> Path:
+    """This test's own copy of the ingested corpus, at PLANASSIST_STORE: for tests that
+    change a store."""
+    import shutil
+
+    target = tmp_path / "store"
+    shutil.copytree(corpus_template, target)
+    return target
+

@@ -4,6 +4,10 @@ from __future__ import annotations
 
 from pathlib import Path
 
+ROOT = Path(__file__).resolve().parent.parent
+CORPUS = ROOT / "corpus" / "documents"
+REALDOCS = ROOT.parent / "shared" / "realdocs" / "samm"
+
 
 def make_pdf(path: Path, pages: list[str], title: str | None = None, header: str | None = None,
              footer: str | None = None) -> Path:

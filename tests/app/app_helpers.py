@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[2]
-CORPUS = ROOT / "corpus" / "documents"
+from helpers import CORPUS, ROOT  # noqa: F401
+
 APP = str(ROOT / "app.py")
 TIMEOUT = 120  # AppTest's own default is 3 s: far too short for a first model load
 

@@ -63,7 +63,8 @@ def test_an_llm_answer_is_streamed_then_shown_checked_with_its_sources(corpus_st
     at = app_test()
     at.selectbox(key="backend").select("openai").run()
     assert any("reachable" in s.value for s in at.sidebar.success)
-    at.chat_input[0].set_value("What is Zarvia's FY2026 FMF?").run()
+    # a CPU model writing a paragraph on a busy machine: minutes, not AppTest's usual wait
+    at.chat_input[0].set_value("What is Zarvia's FY2026 FMF?").run(timeout=600)
     no_exceptions(at)
     assert not [e.value for e in at.error if e.value.startswith("Answering")]
     answer = at.session_state["turns"][-1].answer

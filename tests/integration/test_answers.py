@@ -5,7 +5,6 @@ import os
 
 import pytest
 
-from conftest import CORPUS
 from helpers import planassist, write
 
 CONTRACT_KEYS = {"question", "answer", "refused", "mode", "citations", "unsupported", "timings_ms"}
@@ -13,21 +12,10 @@ CITATION_KEYS = {"n", "doc_id", "source", "title", "page", "section", "marking",
 
 
 @pytest.fixture(scope="module")
-def corpus_store(tmp_path_factory, embedder):
-    from ingest.pipeline import IngestOptions, ingest_paths
-    from ingest.store import Store
-
-    store = Store(tmp_path_factory.mktemp("corpus-store"), embedding_name=embedder.name)
-    report = ingest_paths([CORPUS], store, embedder, IngestOptions())
-    assert not report.failed
-    return store
-
-
-@pytest.fixture(scope="module")
-def assistant(corpus_store, embedder):
+def assistant(bundled_store, embedder):
     from assistant.engine import Assistant
 
-    return Assistant(corpus_store, embedder)
+    return Assistant(bundled_store, embedder)
 
 
 def test_answer_cites_the_paragraph_and_quotes_the_sentence(assistant):
@@ -43,11 +31,11 @@ def test_answer_cites_the_paragraph_and_quotes_the_sentence(assistant):
     assert answer.marking == "UNCLASSIFIED"
 
 
-def test_quote_page_is_the_page_of_the_sentence(assistant, corpus_store):
+def test_quote_page_is_the_page_of_the_sentence(assistant, bundled_store):
     answer = assistant.ask("When and where is TIDEWATCH 26 and how large is it?")
     assert not answer.refused
     for citation in answer.citations:
-        chunks = {i: (t, m) for i, t, m in corpus_store.document_chunks(citation.doc_id)}
+        chunks = {i: (t, m) for i, t, m in bundled_store.document_chunks(citation.doc_id)}
         text, metadata = chunks[citation.chunk_id]
         assert citation.quote in text
         assert metadata["page_start"] <= citation.page <= metadata["page_end"]
@@ -71,16 +59,16 @@ def test_acronyms_expand_both_ways(assistant):
 
 def test_fusion_finds_exact_ids(assistant):
     fused = assistant.search.search("MR-P-SAC delivery", 3)
-    assert "MR-P-SAC" in fused[0].text
-    assert fused[0].keyword_rank is not None and fused[0].keyword_rank < 3
+    assert all("MR-P-SAC" in p.text for p in fused)
+    assert all(p.keyword_rank is not None for p in fused)  # the id's passages are found by keyword too
 
 
-def test_filters_by_type_and_document(assistant, corpus_store):
+def test_filters_by_type_and_document(assistant, bundled_store):
     from assistant.passages import Filters
 
     laws = assistant.search.search("congressional notification", 6, Filters(doc_types=("law",)))
     assert laws and {p.metadata["doc_type"] for p in laws} == {"law"}
-    doc = corpus_store.find_document("pelora_sdo_engagement_plan.txt")
+    doc = bundled_store.find_document("pelora_sdo_engagement_plan.txt")
     only = assistant.search.search("disaster response exercise", 6, Filters(doc_ids=(doc.doc_id,)))
     assert only and {p.doc_id for p in only} == {doc.doc_id}
     assert assistant.search.search("anything", 6, Filters(markings=("SECRET",))) == []
@@ -92,7 +80,7 @@ def test_follow_up_uses_the_conversation(assistant):
     assert not answer.refused and "$40 million" in answer.answer
 
 
-def test_audit_log_records_what_informed_the_answer(assistant, corpus_store):
+def test_audit_log_records_what_informed_the_answer(assistant, bundled_store):
     answer = assistant.ask("Who leads ODC Marenta?", user="planner1")
     entry = assistant.audit.entries()[-1]
     assert entry["question"] == "Who leads ODC Marenta?" and entry["user"] == "planner1"
@@ -130,8 +118,8 @@ def test_injected_instructions_are_only_text(tmp_path, embedder):
     assert answer.unsupported == []
 
 
-def test_ask_json_contract_through_the_cli(corpus_store, tmp_path):
-    env = {**os.environ, "PLANASSIST_STORE": str(corpus_store.store_dir)}
+def test_ask_json_contract_through_the_cli(bundled_store, tmp_path):
+    env = {**os.environ, "PLANASSIST_STORE": str(bundled_store.store_dir)}
     result = planassist("ask", "--json", "What is Zarvia's FY2026 FMF?", "Who is the U.S. Ambassador to Zarvia?",
                         env=env)
     assert result.returncode == 0, result.stderr

@@ -7,16 +7,15 @@ import re
 import pytest
 import yaml
 
-from conftest import ROOT
-from corpus_store import bundled_store
+from helpers import ROOT
 from helpers import planassist
 
 GOLD_GAPS = yaml.safe_load((ROOT / "evals" / "gold" / "draft_gaps.yaml").read_text(encoding="utf-8"))
 
 
 @pytest.fixture(scope="module")
-def store(tmp_path_factory, embedder):
-    return bundled_store(tmp_path_factory, embedder)
+def store(bundled_store):
+    return bundled_store
 
 
 @pytest.fixture(scope="module")

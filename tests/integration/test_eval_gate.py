@@ -7,7 +7,7 @@ delete its entry in NOT_YET_MET."""
 
 import pytest
 
-from conftest import ROOT
+from helpers import ROOT
 from evals.gates import FLOORS, RELEASE_GATES, check_gates, parse_gate
 
 # gate -> the figure measured when it was marked (2026-11-22, corpus suite, extractive)

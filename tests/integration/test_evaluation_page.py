@@ -5,7 +5,7 @@ import json
 
 import pytest
 
-from conftest import ROOT
+from helpers import ROOT
 from test_eval_cli import small_suite
 
 PAGE = str(ROOT / "assistant" / "ui" / "pages" / "evaluation.py")

@@ -10,7 +10,6 @@ from pathlib import Path
 
 import pytest
 
-from conftest import CORPUS
 from helpers import free_port, write
 
 
@@ -55,15 +54,11 @@ def llama_server(tmp_path_factory):
 
 
 @pytest.fixture(scope="module")
-def llm_assistant(llama_server, tmp_path_factory, embedder):
+def llm_assistant(llama_server, bundled_store, embedder):
     from assistant.config import Settings
     from assistant.engine import Assistant
     from assistant.llm import make_chat_model
-    from ingest.pipeline import IngestOptions, ingest_paths
-    from ingest.store import Store
-
-    store = Store(tmp_path_factory.mktemp("llm-store"), embedding_name=embedder.name)
-    ingest_paths([CORPUS], store, embedder, IngestOptions())
+    store = bundled_store
     settings = Settings(llm_base_url=llama_server, llm_model="smollm2-135m", llm_timeout=120)
     return Assistant(store, embedder, chat_model=make_chat_model("openai", settings), backend_name="openai")
 

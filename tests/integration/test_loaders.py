@@ -76,7 +76,7 @@ def test_encrypted_pdf_with_empty_user_password_opens(tmp_path):
 
 @pytest.mark.parametrize("name", ["samm_chapter_5.pdf"])
 def test_samm_paragraph_ids(name):
-    from conftest import REALDOCS
+    from helpers import REALDOCS
 
     path = REALDOCS / name
     if not path.exists():

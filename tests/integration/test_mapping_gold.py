@@ -7,8 +7,7 @@ import time
 
 import pytest
 
-from conftest import ROOT
-from corpus_store import bundled_store
+from helpers import ROOT
 from helpers import planassist
 
 ACTIVITIES = ROOT / "corpus" / "activities.csv"
@@ -18,8 +17,8 @@ PLANTED_UNCOVERED = {"IMO 3.3", "IMO 4.3"}
 
 
 @pytest.fixture(scope="module")
-def store(tmp_path_factory, embedder):
-    return bundled_store(tmp_path_factory, embedder)
+def store(bundled_store):
+    return bundled_store
 
 
 @pytest.fixture(scope="module")

@@ -3,18 +3,17 @@ corpus in a real store."""
 
 import pytest
 
-from conftest import ROOT
-from corpus_store import bundled_store
+from helpers import ROOT
 
 PAGES = ROOT / "assistant" / "ui" / "pages"
 TIMEOUT = 240  # first run loads the embedding model; AppTest's default is 3 s
 
 
 @pytest.fixture
-def app_env(tmp_path_factory, embedder, monkeypatch):
+def app_env(bundled_store, monkeypatch):
     import streamlit as st
 
-    store = bundled_store(tmp_path_factory, embedder)
+    store = bundled_store
     monkeypatch.setenv("PLANASSIST_STORE", str(store.store_dir))
     st.cache_resource.clear()  # resources are global to the process
     yield store

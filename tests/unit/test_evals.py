@@ -62,7 +62,7 @@ def test_a_suite_declares_its_corpus(tmp_path):
 
 
 def test_the_bundled_suites_load_and_declare_their_corpora():
-    from conftest import ROOT
+    from helpers import ROOT
     from evals.suite import suite_corpus
 
     for name, at_least in (("corpus", 80), ("samm", 30), ("followups", 4)):
