@@ -47,7 +47,7 @@ def row_from_metadata(metadata: dict) -> DocumentRow:
 
 class Store:
     def __init__(self, store_dir: Path | str, embedding_name: str, collection: str = DEFAULT_COLLECTION,
-                 chroma_url: str | None = None):
+                 chroma_url: str | None = None, reconcile_on_open: bool = True):
         self.store_dir = Path(store_dir)
         self.collection_name = collection
         self.chroma_url = chroma_url
@@ -55,7 +55,8 @@ class Store:
         self.collection = vector_store.open_collection(self.client, collection, embedding_name)
         self.store_dir.mkdir(parents=True, exist_ok=True)
         self.keywords = KeywordIndex(self.store_dir / f"keywords-{collection}.sqlite3")
-        if self.keywords.chunk_count() != self.collection.count() and not self._ingest_running():
+        if (reconcile_on_open and self.keywords.chunk_count() != self.collection.count()
+                and not self._ingest_running()):
             # The index lags Chroma (a killed run, a shared server, a deleted index file).
             self.reconcile()
 
