@@ -191,6 +191,36 @@ def check(obj: Context, repair, wait_seconds, as_json):
         sys.exit(1)
 
 
+@cli.command("export")
+@click.argument("file", type=click.Path(dir_okay=False, path_type=Path))
+@click.option("--wait", "wait_seconds", type=float, default=0, help="Wait this long for an ingest to finish.")
+@click.option("--json", "as_json", is_flag=True, help="Print the report as JSON.")
+@click.pass_obj
+def export_(obj: Context, file, wait_seconds, as_json):
+    """Write the whole collection (chunks, vectors, metadata, registry) to FILE (a ZIP)."""
+    from ingest.transfer import export_store
+
+    report = export_store(obj.store, file, wait_seconds)
+    click.echo(json.dumps(report.as_dict()) if as_json else
+               f"exported {report.documents} documents ({report.chunks} chunks) to {file}: "
+               f"{report.bytes / 1e6:.1f} MB in {report.seconds:.1f} s")
+
+
+@cli.command("import")
+@click.argument("file", type=click.Path(dir_okay=False, path_type=Path))
+@click.option("--wait", "wait_seconds", type=float, default=0, help="Wait this long for an ingest to finish.")
+@click.option("--json", "as_json", is_flag=True, help="Print the report as JSON.")
+@click.pass_obj
+def import_(obj: Context, file, wait_seconds, as_json):
+    """Add the documents of an export FILE to this store (same embedding model required)."""
+    from ingest.transfer import import_store
+
+    report = import_store(obj.store, file, wait_seconds)
+    click.echo(json.dumps(report.as_dict()) if as_json else
+               f"imported {report.documents} documents ({report.chunks} chunks) from {file}: added "
+               f"{report.added}, replaced {report.replaced}, unchanged {report.unchanged} in {report.seconds:.1f} s")
+
+
 @cli.command()
 @click.option("--backend", type=click.Choice(["extractive", "openai", "ollama"]), default=None,
               help="Answering backend (default extractive, or PLANASSIST_BACKEND).")

@@ -91,12 +91,17 @@ class Store:
     def write_document(self, row: DocumentRow, chunks: list[Chunk], vectors, glossary=()) -> list[str]:
         """Store a complete document, replacing any other version at the same path.
         Returns the ids of the versions it replaced."""
+        return self.write_rows(row, [c.chunk_id for c in chunks], vectors, [c.text for c in chunks],
+                               [chunk_metadata(row, c) for c in chunks], [c.section for c in chunks], glossary)
+
+    def write_rows(self, row: DocumentRow, ids: list[str], vectors, texts: list[str], metadatas: list[dict],
+                   sections: list[str], glossary=()) -> list[str]:
+        """The write protocol on ready rows (ingestion, and import of an export)."""
         replaced = [d.doc_id for d in self.keywords.documents_at(row.path) if d.doc_id != row.doc_id]
-        vector_store.add(self.collection, [c.chunk_id for c in chunks],
-                         [list(map(float, v)) for v in vectors], [c.text for c in chunks],
-                         [chunk_metadata(row, c) for c in chunks])
-        self.keywords.commit_document(row, [(c.chunk_id, c.text, c.section) for c in chunks],
-                                      replaces=replaced, glossary=list(glossary))
+        vector_store.add(self.collection, list(ids), [list(map(float, v)) for v in vectors], list(texts),
+                         list(metadatas))
+        self.keywords.commit_document(row, list(zip(ids, texts, sections)), replaces=replaced,
+                                      glossary=list(glossary))
         vector_store.delete_documents(self.collection, replaced)
         return replaced
 
