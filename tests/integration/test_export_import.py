@@ -1,6 +1,7 @@
 """export/import round trip: same ids, vectors, metadata and registry, and the same answers
 and search results, into another embedded store and into a real Chroma server."""
 
+import io
 import json
 import os
 import zipfile
@@ -63,7 +64,9 @@ def test_round_trip_into_another_embedded_store(exported, embedder, tmp_path):
     assert source_rows.keys() == target_rows.keys()
     for chunk_id, (text, metadata, vector) in source_rows.items():
         assert target_rows[chunk_id][0] == text and target_rows[chunk_id][1] == metadata
-        assert np.array_equal(target_rows[chunk_id][2], vector)
+        # Chroma normalises vectors in cosine space on add; a normalised vector comes back
+        # within a float32 rounding step, not bit for bit
+        assert np.allclose(target_rows[chunk_id][2], vector, rtol=0, atol=1e-6)
     assert target_docs == source_docs
     assert sorted(target.keywords.glossary()) == sorted(source.keywords.glossary())
     assert check_store(target).ok
@@ -84,12 +87,15 @@ def test_embedded_store_to_a_chroma_server_through_the_cli(exported, tmp_path, c
              for line in server_answers.stdout.splitlines()]
     assert strip == [{k: v for k, v in json.loads(line).items() if k != "timings_ms"}
                      for line in local.stdout.splitlines()]
-    # and back out of the server: the same file content
+    # and back out of the server: the same content
     again = tmp_path / "again.zip"
     assert planassist("--chroma-url", chroma_server, "export", str(again), env=env).returncode == 0
     with zipfile.ZipFile(path) as a, zipfile.ZipFile(again) as b:
-        for name in ("documents.jsonl", "chunks.jsonl", "vectors.npy"):
-            assert a.read(name) == b.read(name), name
+        for name in ("documents.jsonl", "chunks.jsonl"):  # the server orders metadata keys its own way
+            assert ([json.loads(line) for line in a.read(name).splitlines()]
+                    == [json.loads(line) for line in b.read(name).splitlines()]), name
+        vectors = [np.load(io.BytesIO(archive.read("vectors.npy"))) for archive in (a, b)]
+        assert np.allclose(*vectors, rtol=0, atol=1e-6)
 
 
 def rewrite_member(source, target, name, change):
