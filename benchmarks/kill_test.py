@@ -109,6 +109,7 @@ def run(rounds: int = 8, docs: int = 120, pdfs: Path | None = None, seed: int = 
     if pdfs:
         shutil.copytree(pdfs, folder / "pdfs")  # from round 1 on, kills also land in PDF parsing
 
+    stretch = 1.0  # widens the window when kills land before any write (PDF parsing comes first)
     for round_no in range(1, rounds + 1):
         changed = rng.sample(sorted(versions), k=max(1, int(docs * rng.uniform(0.3, 0.9))))
         for n in changed:
@@ -117,7 +118,7 @@ def run(rounds: int = 8, docs: int = 120, pdfs: Path | None = None, seed: int = 
         before = registered(store_dir)
         now = current_ids(folder)
         # anywhere from the end of start-up to near the end of the writing
-        delay = rng.uniform(0.6 * startup, startup + 0.95 * per_document * len(changed))
+        delay = rng.uniform(0.6 * startup, (startup + 0.95 * per_document * len(changed)) * stretch)
         process = subprocess.Popen(planassist_command(store_dir, "ingest", str(folder)), env=environment(),
                                    stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True)
         time.sleep(delay)
@@ -146,6 +147,7 @@ def run(rounds: int = 8, docs: int = 120, pdfs: Path | None = None, seed: int = 
         if not reopened.ok:
             round_errors.append(f"not clean after reconcile on open: {reopened.findings}")
         replaced = sum(1 for p, d in after.items() if before.get(p) not in (None, d))
+        stretch = stretch * 1.5 if killed and not replaced else (stretch * 0.8 if not killed else stretch)
         figures["documents_checked"] += len(after)
         figures["leftovers_cleared"] += raw.leftovers
         errors += [f"round {round_no}: {e}" for e in round_errors]
