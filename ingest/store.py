@@ -55,10 +55,15 @@ class Store:
         self.collection = vector_store.open_collection(self.client, collection, embedding_name)
         self.store_dir.mkdir(parents=True, exist_ok=True)
         self.keywords = KeywordIndex(self.store_dir / f"keywords-{collection}.sqlite3")
-        if (reconcile_on_open and self.keywords.chunk_count() != self.collection.count()
-                and not self._ingest_running()):
+        if reconcile_on_open and self.keywords.chunk_count() != self.collection.count():
             # The index lags Chroma (a killed run, a shared server, a deleted index file).
-            self.reconcile()
+            # Only under the writer lock: reconciling beside a running ingest would delete the
+            # chunks it has written but not yet registered. A running ingest reconciles itself.
+            try:
+                with self.writer_lock(0):
+                    self.reconcile()
+            except UserError:
+                pass
 
     # --- reading ---------------------------------------------------------------------
     def documents(self) -> list[DocumentRow]:
@@ -198,14 +203,3 @@ class Store:
         finally:
             fcntl.flock(handle, fcntl.LOCK_UN)
             handle.close()
-
-    def _ingest_running(self) -> bool:
-        if not self.lock_path.exists():
-            return False
-        with open(self.lock_path, "a+") as handle:
-            try:
-                fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
-            except BlockingIOError:
-                return True
-            fcntl.flock(handle, fcntl.LOCK_UN)
-        return False

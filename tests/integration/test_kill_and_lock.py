@@ -83,3 +83,18 @@ def test_a_second_ingest_refuses_or_waits_never_interleaves(tmp_path):
     second_times = [d["ingested_at"] for d in docs if d["path"].startswith(str(second_folder))]
     assert len(first_times) == len(second_times) == 12 and max(first_times) <= min(second_times)
     assert planassist("check").returncode == 0
+
+
+@pytest.mark.slow
+def test_concurrent_questions_during_an_ingest_answer_as_alone(tmp_path):
+    """A short run of benchmarks/load_test.py: 4 streams for 10 s against one assistant while
+    an ingest writes into another collection of the same store (same Chroma client, model
+    and machine): no errors, every answer identical to the same question asked alone."""
+    spec = importlib.util.spec_from_file_location("load_test", ROOT / "benchmarks" / "load_test.py")
+    load_test = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(load_test)
+    figures = load_test.run(streams=4, seconds=10, ingest_docs=10, questions=12, work=tmp_path / "load",
+                            log=lambda *_: None, ingest_collection="incoming")
+    assert figures["error_list"] == []
+    assert figures["answers_compared"] >= 8 and figures["identical"] == figures["answers_compared"]
+    assert figures["store_check_ok"]
