@@ -57,3 +57,21 @@ def test_check_finds_damage_and_repair_fixes_it(tmp_path, store, embedder):
     # and the next ingest brings it back whole
     assert ingest_paths([folder], store, embedder, IngestOptions()).counts()["added"] == 1
     assert check_store(store).ok and len(store.documents()) == 4
+
+
+def test_opening_the_store_beside_a_running_ingest_leaves_its_writes_alone(tmp_path, store, embedder):
+    """Reconcile on open takes the writer lock; while an ingest holds it, the chunks it has
+    written but not yet registered must stay (deleting them would break its document)."""
+    from ingest import vector_store
+    from ingest.pipeline import IngestOptions, ingest_paths
+    from ingest.store import Store
+
+    assert not ingest_paths([write(tmp_path / "plan.txt", PLAN_TEXT)], store, embedder, IngestOptions()).failed
+    chunk_id, text, metadata = store.document_chunks(store.documents()[0].doc_id)[0]
+    with store.writer_lock():  # an ingest in progress, half-way through a new document
+        vector_store.add(store.collection, ["in-flight-1"], [embedder.embed_query(text)], [text],
+                         [{**metadata, "doc_id": "e" * 24, "chunk_count": 2}])
+        Store(store.store_dir, embedding_name=embedder.name)  # e.g. `planassist ask` starting now
+        assert store.collection.get(ids=["in-flight-1"])["ids"] == ["in-flight-1"]
+    Store(store.store_dir, embedding_name=embedder.name)  # once the writer is gone, cleared
+    assert store.collection.get(ids=["in-flight-1"])["ids"] == []
