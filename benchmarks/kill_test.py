@@ -152,7 +152,8 @@ def run(rounds: int = 8, docs: int = 120, pdfs: Path | None = None, seed: int = 
         figures["leftovers_cleared"] += raw.leftovers
         errors += [f"round {round_no}: {e}" for e in round_errors]
         log(f"round {round_no}: {'killed' if killed else 'finished'} after {delay:.1f} s; "
-            f"{len(after)} documents registered, {replaced} of {len(changed)} changed files replaced, "
+            f"{len(after)} documents registered, {replaced} replaced by this run "
+            f"({len(changed)} files rewritten before it), "
             f"{raw.leftovers} leftovers of the interrupted write, errors {len(round_errors)}")
 
     final = subprocess.run(planassist_command(store_dir, "ingest", str(folder)), env=environment(),
