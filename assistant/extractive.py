@@ -82,13 +82,23 @@ def expected_kind(question: str) -> str | None:
         return "number"
     if re.search(r"\b(when|what dates?|which dates?|by what date|deadline|how early|how soon|what year|due)\b", q):
         return "date"
+    if re.search(r"^\s*where\b(?!.*\bstand\b)|\bwhere (is|are|will|was|were|did|do|does)\b(?!.*\bstand\b)", q):
+        return "place"
     if re.search(r"^\s*who\b|\bwho (is|are|leads|led|approved|signed|owns|commands|conducts|will)\b", q):
         return "person"
     return None
 
 
-_KIND_TEST = {"duration": lambda text: bool(re.search(r"\b(\d+|one|two|three|four|five|six|ten|thirty|sixty|ninety)\s+(calendar |working |business )?(days?|weeks?|months?|years?|hours?)\b", text, re.I)),
-              "percent": lambda text: bool(re.search(r"\d\s?(%|percent\b)", text)), "money": has_money, "number": has_number, "date": has_date,
+def has_place(text: str) -> bool:
+    """A named place: 'at Tesmir', 'in Port Corvel', 'to the Cape Merrow ... sites' (not 'in April')."""
+    return any(m.group(1) not in _MONTH_NAMES for m in re.finditer(r"\b(?:at|in|to|near|from)\s+(?:the\s+)?([A-Z][a-z]+)", text))
+
+
+_MONTH_NAMES = {"January", "February", "March", "April", "May", "June", "July", "August", "September", "October",
+                "November", "December", "The", "FY"}
+
+_KIND_TEST = {"place": has_place, "duration": lambda text: bool(re.search(r"\b(\d+|one|two|three|four|five|six|ten|thirty|sixty|ninety)\s+(calendar |working |business )?(days?|weeks?|months?|years?|hours?)\b", text, re.I)),
+              "percent": lambda text: bool(re.search(rf"(\d|\b{_NUMBER_WORD})\s?(%|percent\b)", text, re.I)), "money": has_money, "number": has_number, "date": has_date,
               "person": has_person_or_office, "identifier": has_identifier}
 
 
@@ -107,6 +117,10 @@ def is_multi_part(question: str) -> bool:
                 or re.search(r"\b[A-Z][\w-]+ and [A-Z][\w-]+", question)
                 or len(numbers_in(re.sub(r"\d{4}\s?[-\u2013]\s?(?:FY)?\d{2,4}", "", question))) >= 2)
 
+
+_ANNOUNCES = re.compile(r"\b(two|three|four|five|six|several)\s+(?:\w+\s+){0,2}\w+s\s+(remain|are|were|include|exist|stand out)\b|:\s*$", re.I)
+_ENUMERATES = re.compile(r"(the\s+)?(first|second|third|fourth|fifth|last|other|another|next)\b|(first|second|third|finally)\s*,", re.I)
+MAX_ENUMERATED = 4
 
 _PART_BREAK = re.compile(
     r"\s*(?:,\s*(?:and\s+|or\s+)?|\s+and\s+|;\s*)(?=(?:(?:on|by|in|at|for|to|from|under)\s+)?(?:what|which|who|whom|whose|when|where|why|how)\b)",
@@ -203,6 +217,8 @@ def mentions(term: str, text: str, glossary=None) -> bool:
         return bool(re.search(rf"{start}\s*(?:-|\u2013|through|to)\s*(?:fy)?\s*(?:20)?{end[-2:]}\b", lowered))
     if t.isdigit() or re.fullmatch(r"[\d.]+", t):
         return bool(re.search(rf"(?<![\d.]){re.escape(t)}(?![\d])", lowered.replace(",", "")))
+    if t in ("united", "states") and re.search(r"\bu\.\s?s\.", lowered):
+        return True  # "the United States" is "the U.S." in most of these documents
     stemmed = t[: max(4, len(t) - 2)] if len(t) > 5 else t
     if re.search(rf"\b{re.escape(stemmed)}", lowered):
         return True
@@ -327,8 +343,27 @@ class ExtractiveAnswerer:
             missing = missing if missing is not None else unmet
         if missing:
             return Extract([], True, f"the passages found do not mention {', '.join(missing)}")
+        chosen += self._enumerated(chosen, candidates)
         chosen.sort(key=lambda c: (c.passage_index, c.start))
         return Extract(chosen, False)
+
+    @staticmethod
+    def _enumerated(chosen: list[Candidate], candidates: list[Candidate]) -> list[Candidate]:
+        """The items a chosen sentence announces ("Two requirements remain unfunded." ->
+        "The first is ... The second is ..."): they say little alone, so they rank low, but
+        the announcing sentence is empty without them."""
+        added = []
+        for c in chosen:
+            if not _ANNOUNCES.search(c.text) or len(c.text.split()) > 14:
+                continue
+            following = sorted((o for o in candidates if o.passage_index == c.passage_index and o.start > c.start),
+                               key=lambda o: o.start)
+            for item in following[:MAX_ENUMERATED]:
+                if not _ENUMERATES.match(display_sentence(item.text)):
+                    break
+                if item not in chosen and item not in added:
+                    added.append(item)
+        return added
 
     def _unmet(self, question: str, primary: Candidate, chosen: list[Candidate], passages, specifics,
                multi_part: bool, glossary) -> list[str]:
@@ -371,7 +406,7 @@ class ExtractiveAnswerer:
             # evaluation"): the answering sentence must share at least one of those words
             named = {w.lower() for t in specifics for w in re.split(r"[\s'-]+", t)}
             focus = [t for t in query_terms(question) if t not in named and not t[0].isdigit()]
-            if focus and not any(mentions(t, " ".join([here.heading_path, primary.text])) for t in focus):
+            if focus and not any(mentions(t, " ".join([here.heading_path, primary.text]), glossary) for t in focus):
                 missing = [" ".join(focus)]
         return missing
 
@@ -387,6 +422,7 @@ class ExtractiveAnswerer:
             kind = expected_kind(part)
             terms = query_terms(part)
             years = set(re.findall(r"\b(?:FY\s?)?(20\d\d)\b", part)) - set(re.findall(r"FY\s?(20\d\d)\s?[-\u2013]", part))
+            names = [t for t in specific_terms(part) if not t[0].isdigit()]
 
             def part_score(c, sim):
                 lexical = sum(1 for t in terms if t in c.terms) / max(1, len(terms))
@@ -395,6 +431,9 @@ class ExtractiveAnswerer:
                          - RANK_PENALTY * c.passage_index)
                 if years and not all(mentions(y, passages[c.passage_index].heading_path + " " + c.text) for y in years):
                     score *= 0.7  # the part's own year, in the sentence or its heading
+                if names:  # about what the part names, as for the whole question
+                    own = self._support(passages[c.passage_index], c)
+                    score *= 0.85 + 0.15 * sum(mentions(t, own) for t in names) / len(names)
                 return score * (0.7 if kind and not holds_kind(kind, c.text, question) else 1.0)
 
             sims = sentence_vectors @ vector
