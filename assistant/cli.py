@@ -104,12 +104,18 @@ def _progress_bar():
 
 @cli.group(invoke_without_command=True)
 @click.option("--json", "as_json", is_flag=True, help="Print the list as JSON.")
+@click.option("--user", "user_name", help="List only what this user of the users file may see "
+              "(default PLANASSIST_USER or the PLANASSIST_MAX_MARKING profile).")
 @click.pass_context
-def docs(ctx, as_json):
+def docs(ctx, as_json, user_name):
     """List the documents in the store (or remove one: docs remove DOC)."""
     if ctx.invoked_subcommand:
         return
-    documents = ctx.obj.store.documents()
+    from assistant.access import profile_for
+
+    profile = profile_for(ctx.obj.settings, user_name)
+    # need-to-know: a document above the user's access is not even named
+    documents = [d for d in ctx.obj.store.documents() if profile is None or profile.allowed(d.marking)]
     if as_json:
         click.echo(json.dumps([d.as_dict() for d in documents], indent=2))
         return

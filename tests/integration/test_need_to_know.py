@@ -131,3 +131,12 @@ def test_cli_ask_with_user(marked_store):
     env = {**os.environ, "PLANASSIST_STORE": str(marked_store.store_dir), "PLANASSIST_MAX_MARKING": "CUI"}
     result = planassist("ask", "--json", question, env=env)
     assert json.loads(result.stdout)["refused"] and "six hours" not in result.stdout
+
+
+def test_cli_docs_lists_only_what_the_user_may_see(marked_store):
+    env = {**os.environ, "PLANASSIST_STORE": str(marked_store.store_dir),
+           "PLANASSIST_USER_FILE": str(marked_store.store_dir.parent / "users.yaml")}
+    listed = lambda user: {d["source"] for d in json.loads(planassist("docs", "--json", "--user", user, env=env).stdout)}  # noqa: E731
+    assert listed("reader") == {"open_plan.md"}
+    assert listed("briton") == {"open_plan.md", "cui_notes.md", "rel_gbr.md"}
+    assert listed("admin") == set(DOCS)
