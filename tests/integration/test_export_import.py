@@ -9,7 +9,7 @@ import zipfile
 import numpy as np
 import pytest
 
-from conftest import CORPUS
+from helpers import CORPUS
 from helpers import planassist
 from test_chroma_server import chroma_server  # noqa: F401  (the fixture)
 

@@ -10,7 +10,7 @@ import time
 
 import pytest
 
-from conftest import ROOT
+from helpers import ROOT
 from helpers import planassist
 
 
