@@ -255,7 +255,11 @@ class ExtractiveAnswerer:
             found = {t: self._cache[t] for t in unique if t in self._cache}
         missing = [t for t in unique if t not in found]
         if missing:
-            fresh = dict(zip(missing, self.embedder.encode(missing)))
+            # one sentence at a time: the int8 model quantizes each batch as a whole, so a
+            # sentence's vector would depend on the sentences beside it (cosine 0.98) and an
+            # answer on the questions asked before it. Unpadded, it is also faster here
+            # (45 sentences: 275 ms alone against 490 ms batched).
+            fresh = {text: self.embedder.encode([text])[0] for text in missing}
             found.update(fresh)
             with self._lock:
                 self._cache.update(fresh)
@@ -418,7 +422,8 @@ class ExtractiveAnswerer:
         if len(parts) < 2:
             return []
         rankings = []
-        for part, vector in zip(parts, self.embedder.encode(parts)):
+        for part in parts:
+            vector = self.embedder.encode([part])[0]  # alone, as every sentence (see _sentence_vectors)
             kind = expected_kind(part)
             terms = query_terms(part)
             years = set(re.findall(r"\b(?:FY\s?)?(20\d\d)\b", part)) - set(re.findall(r"FY\s?(20\d\d)\s?[-\u2013]", part))

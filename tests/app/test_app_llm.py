@@ -73,8 +73,9 @@ def test_an_llm_answer_is_streamed_then_shown_checked_with_its_sources(corpus_st
     if answer.refused:
         assert at.warning and "do not answer" in at.warning[0].value
     else:
-        # every cited number links to a source card that shows its page and paragraph
-        assert any("(#source-0-" in m.value for m in at.markdown)
+        # every cited number links to a source card that shows its page and paragraph (a tiny
+        # model may cite nothing: then every sentence is flagged, checked below)
+        assert not answer.citations or any("(#source-0-" in m.value for m in at.markdown)
         assert len([c for c in at.caption if " · page " in c.value]) == len(answer.citations)
         # each sentence the check rejected is marked in the page
         marked = sum(m.value.count(":red[**\\[unsupported\\]**]") for m in at.markdown)
