@@ -143,8 +143,10 @@ def docs_remove(obj: Context, doc):
 @click.option("--marking", "markings", multiple=True, help="Only documents with these markings.")
 @click.option("--backend", type=click.Choice(["extractive", "openai", "ollama"]), default=None,
               help="Answering backend (default extractive, or PLANASSIST_BACKEND).")
+@click.option("--user", "user_name", help="Answer for this user of the users file (PLANASSIST_USER_FILE): "
+              "only documents their marking and caveats allow.")
 @click.pass_obj
-def ask(obj: Context, questions, as_json, k, doc_types, docs_, markings, backend):
+def ask(obj: Context, questions, as_json, k, doc_types, docs_, markings, backend, user_name):
     """Answer questions from the documents, with citations. Several questions are answered
     in one process; each is standalone."""
     from assistant.passages import Filters
@@ -155,13 +157,68 @@ def ask(obj: Context, questions, as_json, k, doc_types, docs_, markings, backend
         raise UserError("the store is empty: add documents with `planassist ingest PATH` first")
     filters = Filters(doc_types=tuple(doc_types), doc_ids=tuple(store.find_document(d).doc_id for d in docs_),
                       markings=tuple(m.upper() for m in markings))
-    assistant = make_assistant(obj.settings, obj.embedder, store, backend)
+    from assistant.access import profile_for
+
+    profile = profile_for(obj.settings, user_name)
+    assistant = make_assistant(obj.settings, obj.embedder, store, backend, user=profile)
     for question in questions:
-        answer = assistant.ask(question, k=k, filters=filters)
+        answer = assistant.ask(question, k=k, filters=filters, user=profile)
         if as_json:
             click.echo(json.dumps(answer.as_dict(), ensure_ascii=False))
         else:
             click.echo(render_answer(answer))
+
+
+@cli.command()
+@click.option("--repair", is_flag=True, help="Rebuild the keyword index and registry from Chroma.")
+@click.option("--wait", "wait_seconds", type=float, default=0, help="With --repair: wait this long for an ingest.")
+@click.option("--json", "as_json", is_flag=True, help="Print the findings as JSON.")
+@click.pass_obj
+def check(obj: Context, repair, wait_seconds, as_json):
+    """Verify the store: Chroma, the keyword index and the registry agree. Exit 1 on findings."""
+    from assistant.services import make_store
+    from ingest.store_check import check_store, repair_store
+
+    store = make_store(obj.settings, obj.embedder, reconcile_on_open=False)  # report, do not fix
+    report = check_store(store)
+    if repair and not report.ok:
+        before = report.as_dict()
+        report = repair_store(store, wait_seconds)
+        if not as_json:
+            click.echo(f"repaired {before['visible_problems']} problems and {before['leftovers']} leftovers")
+    click.echo(json.dumps(report.as_dict(), indent=2) if as_json else report.summary())
+    if not report.ok:
+        sys.exit(1)
+
+
+@cli.command("export")
+@click.argument("file", type=click.Path(dir_okay=False, path_type=Path))
+@click.option("--wait", "wait_seconds", type=float, default=0, help="Wait this long for an ingest to finish.")
+@click.option("--json", "as_json", is_flag=True, help="Print the report as JSON.")
+@click.pass_obj
+def export_(obj: Context, file, wait_seconds, as_json):
+    """Write the whole collection (chunks, vectors, metadata, registry) to FILE (a ZIP)."""
+    from ingest.transfer import export_store
+
+    report = export_store(obj.store, file, wait_seconds)
+    click.echo(json.dumps(report.as_dict()) if as_json else
+               f"exported {report.documents} documents ({report.chunks} chunks) to {file}: "
+               f"{report.bytes / 1e6:.1f} MB in {report.seconds:.1f} s")
+
+
+@cli.command("import")
+@click.argument("file", type=click.Path(dir_okay=False, path_type=Path))
+@click.option("--wait", "wait_seconds", type=float, default=0, help="Wait this long for an ingest to finish.")
+@click.option("--json", "as_json", is_flag=True, help="Print the report as JSON.")
+@click.pass_obj
+def import_(obj: Context, file, wait_seconds, as_json):
+    """Add the documents of an export FILE to this store (same embedding model required)."""
+    from ingest.transfer import import_store
+
+    report = import_store(obj.store, file, wait_seconds)
+    click.echo(json.dumps(report.as_dict()) if as_json else
+               f"imported {report.documents} documents ({report.chunks} chunks) from {file}: added "
+               f"{report.added}, replaced {report.replaced}, unchanged {report.unchanged} in {report.seconds:.1f} s")
 
 
 @cli.command()

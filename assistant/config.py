@@ -23,6 +23,11 @@ class Settings:
     llm_api_key: str | None = None
     ollama_url: str = "http://127.0.0.1:11434"
     llm_timeout: float = 120.0
+    # need-to-know (assistant/access.py): a users file and the user answered for, or a limit
+    user_file: Path | None = None
+    user: str | None = None
+    max_marking: str | None = None
+    caveats: str | None = None  # comma separated, e.g. "NOFORN, GBR"
 
     @classmethod
     def from_env(cls, **overrides) -> "Settings":
@@ -38,5 +43,9 @@ class Settings:
             llm_model=env.get("PLANASSIST_LLM_MODEL") or None,
             llm_api_key=env.get("PLANASSIST_LLM_API_KEY") or env.get("OPENAI_API_KEY") or None,
             ollama_url=env.get("PLANASSIST_OLLAMA_URL", "http://127.0.0.1:11434"),
+            user_file=Path(env["PLANASSIST_USER_FILE"]) if env.get("PLANASSIST_USER_FILE") else None,
+            user=env.get("PLANASSIST_USER") or None,
+            max_marking=env.get("PLANASSIST_MAX_MARKING") or None,
+            caveats=env.get("PLANASSIST_CAVEATS") or None,
         )
         return replace(settings, **{k: v for k, v in overrides.items() if v is not None})

@@ -6,9 +6,11 @@ from __future__ import annotations
 
 import re
 import time
+from dataclasses import replace
 from typing import Iterator
 
 from assistant import llm
+from assistant.access import UserProfile
 from assistant.answers import Answer, Citation
 from assistant.audit import AuditLog
 from assistant.claims import FLAG, check_answer
@@ -49,7 +51,7 @@ def best_sentence(passage: Passage, claim: str) -> tuple[int, int]:
 
 class Assistant:
     def __init__(self, store, embedder, chat_model=None, backend_name: str = "extractive",
-                 audit: AuditLog | None = None, k: int = DEFAULT_K):
+                 audit: AuditLog | None = None, k: int = DEFAULT_K, user: UserProfile | None = None):
         self.store = store
         self.embedder = embedder
         self.search = HybridSearch(store, embedder)
@@ -58,6 +60,16 @@ class Assistant:
         self.backend_name = backend_name if chat_model is not None else "extractive"
         self.audit = audit if audit is not None else AuditLog(store.store_dir / "audit.jsonl")
         self.k = k
+        self.user = user  # the profile answered for when ask() names none (None: no limit)
+
+    def scoped(self, filters: Filters | None, user: str | UserProfile | None) -> tuple[Filters, str | None]:
+        """The filters narrowed to what the user may see, and the name for the audit."""
+        profile = user if isinstance(user, UserProfile) else self.user
+        name = user.name if isinstance(user, UserProfile) else (user or (profile.name if profile else None))
+        filters = filters or Filters()
+        if profile is not None:
+            filters = replace(filters, access=profile)
+        return filters, name
 
     @property
     def mode(self) -> str:
@@ -82,7 +94,10 @@ class Assistant:
         return standalone, passages, timings
 
     def ask(self, question: str, history: list[str] = (), k: int | None = None,
-            filters: Filters | None = None, user: str | None = None) -> Answer:
+            filters: Filters | None = None, user: str | UserProfile | None = None) -> Answer:
+        """`user`: a UserProfile (need-to-know filter and audit name) or just a name for the
+        audit, answered with the assistant's own profile."""
+        filters, user = self.scoped(filters, user)
         standalone, passages, timings = self.prepare(question, history, k, filters)
         started = time.perf_counter()
         if self.chat_model is None:
@@ -94,7 +109,7 @@ class Assistant:
         return self._finish(answer, passages, timings, user)
 
     def stream(self, question: str, history: list[str] = (), k: int | None = None,
-               filters: Filters | None = None, user: str | None = None) -> Iterator[str | Answer]:
+               filters: Filters | None = None, user: str | UserProfile | None = None) -> Iterator[str | Answer]:
         """Text pieces as the model writes them, then the checked Answer. The extractive
         backend yields its whole answer at once."""
         if self.chat_model is None:
@@ -102,6 +117,7 @@ class Assistant:
             yield answer.answer
             yield answer
             return
+        filters, user = self.scoped(filters, user)
         standalone, passages, timings = self.prepare(question, history, k, filters)
         started = time.perf_counter()
         pieces = []

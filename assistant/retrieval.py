@@ -84,6 +84,8 @@ class HybridSearch:
                 continue
             if filters.markings and (doc.marking or "") not in filters.markings:
                 continue
+            if filters.access is not None and not filters.access.allowed(doc.marking):
+                continue  # need-to-know: never scored, so never answered from or cited
             allowed.append(doc.doc_id)
         return allowed
 

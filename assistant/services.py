@@ -11,9 +11,9 @@ def make_embedder(settings: Settings) -> Embedder:
     return Embedder(settings.embedding_model, backend=settings.embedding_backend)
 
 
-def make_store(settings: Settings, embedder: Embedder) -> Store:
+def make_store(settings: Settings, embedder: Embedder, reconcile_on_open: bool = True) -> Store:
     return Store(settings.store_dir, embedding_name=embedder.name, collection=settings.collection,
-                 chroma_url=settings.chroma_url)
+                 chroma_url=settings.chroma_url, reconcile_on_open=reconcile_on_open)
 
 
 def make_chat_model(settings: Settings, backend: str | None = None):
@@ -22,8 +22,12 @@ def make_chat_model(settings: Settings, backend: str | None = None):
     return build(backend or settings.backend, settings)
 
 
-def make_assistant(settings: Settings, embedder: Embedder, store: Store, backend: str | None = None):
+def make_assistant(settings: Settings, embedder: Embedder, store: Store, backend: str | None = None,
+                   user=None):
+    """`user`: a UserProfile answered for by default (None: the one the settings name)."""
+    from assistant.access import profile_for
     from assistant.engine import Assistant
 
     backend = backend or settings.backend
-    return Assistant(store, embedder, chat_model=make_chat_model(settings, backend), backend_name=backend)
+    return Assistant(store, embedder, chat_model=make_chat_model(settings, backend), backend_name=backend,
+                     user=user if user is not None else profile_for(settings))

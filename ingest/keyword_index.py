@@ -121,6 +121,13 @@ class KeywordIndex:
             db.execute("DELETE FROM chunk_text")
             db.execute("DELETE FROM glossary")
 
+    def chunk_ids_by_document(self) -> dict[str, set[str]]:
+        """Every keyword row's chunk id, by document (for `planassist check`)."""
+        found: dict[str, set[str]] = {}
+        for chunk_id, doc_id in self._connect().execute("SELECT chunk_id, doc_id FROM chunk_text"):
+            found.setdefault(doc_id, set()).add(chunk_id)
+        return found
+
     def chunk_count(self) -> int:
         return self._connect().execute("SELECT COALESCE(SUM(chunks), 0) FROM documents").fetchone()[0]
 

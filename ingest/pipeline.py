@@ -85,6 +85,10 @@ def walk(paths: Iterable[Path]) -> tuple[list[Path], list[Outcome]]:
             passed.append(Outcome(str(path), "failed", "no such file or folder"))
             continue
         for candidate in candidates:
+            if not _utf8_name(candidate):
+                shown = str(candidate).encode("utf-8", "backslashreplace").decode("utf-8")
+                passed.append(Outcome(shown, "failed", "the file name is not valid UTF-8; rename the file"))
+                continue
             reason = unsupported_reason(candidate)
             if reason == "metadata sidecar":
                 continue  # read with the file it describes
@@ -93,6 +97,16 @@ def walk(paths: Iterable[Path]) -> tuple[list[Path], list[Outcome]]:
             else:
                 files.append(candidate)
     return files, passed
+
+
+def _utf8_name(path: Path) -> bool:
+    # A name of bytes that are not UTF-8 reaches Python as lone surrogates, which neither
+    # Chroma's metadata nor SQLite nor the terminal can take.
+    try:
+        str(path.resolve()).encode("utf-8")
+        return True
+    except UnicodeEncodeError:
+        return False
 
 
 @dataclass
@@ -207,5 +221,8 @@ def _write(path: Path, document, chunks, store: Store, embedder: Embedder, optio
                       pages=len(document.pages), chunks=len(chunks),
                       ingested_at=dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds"))
     vectors = embedder.encode([c.embed_text for c in chunks])
-    replaced = store.write_document(row, chunks, vectors, extract_glossary([c.text for c in chunks]))
+    try:
+        replaced = store.write_document(row, chunks, vectors, extract_glossary([c.text for c in chunks]))
+    except (TypeError, ValueError) as exc:  # a value the store refuses; what was written is invisible
+        return Outcome(str(path), "failed", f"could not be stored ({type(exc).__name__}: {exc})")
     return Outcome(str(path), "replaced" if replaced else "added", "", len(chunks), len(document.pages), row.doc_id)

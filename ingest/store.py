@@ -47,7 +47,7 @@ def row_from_metadata(metadata: dict) -> DocumentRow:
 
 class Store:
     def __init__(self, store_dir: Path | str, embedding_name: str, collection: str = DEFAULT_COLLECTION,
-                 chroma_url: str | None = None):
+                 chroma_url: str | None = None, reconcile_on_open: bool = True):
         self.store_dir = Path(store_dir)
         self.collection_name = collection
         self.chroma_url = chroma_url
@@ -55,9 +55,15 @@ class Store:
         self.collection = vector_store.open_collection(self.client, collection, embedding_name)
         self.store_dir.mkdir(parents=True, exist_ok=True)
         self.keywords = KeywordIndex(self.store_dir / f"keywords-{collection}.sqlite3")
-        if self.keywords.chunk_count() != self.collection.count() and not self._ingest_running():
+        if reconcile_on_open and self.keywords.chunk_count() != self.collection.count():
             # The index lags Chroma (a killed run, a shared server, a deleted index file).
-            self.reconcile()
+            # Only under the writer lock: reconciling beside a running ingest would delete the
+            # chunks it has written but not yet registered. A running ingest reconciles itself.
+            try:
+                with self.writer_lock(0):
+                    self.reconcile()
+            except UserError:
+                pass
 
     # --- reading ---------------------------------------------------------------------
     def documents(self) -> list[DocumentRow]:
@@ -90,12 +96,17 @@ class Store:
     def write_document(self, row: DocumentRow, chunks: list[Chunk], vectors, glossary=()) -> list[str]:
         """Store a complete document, replacing any other version at the same path.
         Returns the ids of the versions it replaced."""
+        return self.write_rows(row, [c.chunk_id for c in chunks], vectors, [c.text for c in chunks],
+                               [chunk_metadata(row, c) for c in chunks], [c.section for c in chunks], glossary)
+
+    def write_rows(self, row: DocumentRow, ids: list[str], vectors, texts: list[str], metadatas: list[dict],
+                   sections: list[str], glossary=()) -> list[str]:
+        """The write protocol on ready rows (ingestion, and import of an export)."""
         replaced = [d.doc_id for d in self.keywords.documents_at(row.path) if d.doc_id != row.doc_id]
-        vector_store.add(self.collection, [c.chunk_id for c in chunks],
-                         [list(map(float, v)) for v in vectors], [c.text for c in chunks],
-                         [chunk_metadata(row, c) for c in chunks])
-        self.keywords.commit_document(row, [(c.chunk_id, c.text, c.section) for c in chunks],
-                                      replaces=replaced, glossary=list(glossary))
+        vector_store.add(self.collection, list(ids), [list(map(float, v)) for v in vectors], list(texts),
+                         list(metadatas))
+        self.keywords.commit_document(row, list(zip(ids, texts, sections)), replaces=replaced,
+                                      glossary=list(glossary))
         vector_store.delete_documents(self.collection, replaced)
         return replaced
 
@@ -192,14 +203,3 @@ class Store:
         finally:
             fcntl.flock(handle, fcntl.LOCK_UN)
             handle.close()
-
-    def _ingest_running(self) -> bool:
-        if not self.lock_path.exists():
-            return False
-        with open(self.lock_path, "a+") as handle:
-            try:
-                fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
-            except BlockingIOError:
-                return True
-            fcntl.flock(handle, fcntl.LOCK_UN)
-        return False

@@ -1,0 +1,62 @@
+"""Who may see which marking: the rule table of assistant/access.py."""
+
+import pytest
+
+from assistant.access import UserProfile, load_users, profile_for
+from assistant.config import Settings
+from ingest.errors import UserError
+
+CASES = [  # (max_marking, caveats, document marking, allowed)
+    (None, (), "TOP SECRET // NOFORN", True),  # no profile limit: the single-user default
+    ("UNCLASSIFIED", (), None, True),  # unmarked counts as UNCLASSIFIED
+    ("UNCLASSIFIED", (), "UNCLASSIFIED", True),
+    ("UNCLASSIFIED", (), "CUI", False),
+    ("CUI", (), "CUI", True),
+    ("CUI", (), "SECRET", False),
+    ("SECRET", (), "CONFIDENTIAL", True),
+    ("SECRET", (), "TOP SECRET", False),
+    ("SECRET", (), "SECRET // NOFORN", False),
+    ("SECRET", ("NOFORN",), "SECRET // NOFORN", True),
+    ("SECRET", ("GBR",), "SECRET // REL TO USA, GBR", True),
+    ("SECRET", ("REL TO GBR",), "SECRET // REL TO USA, GBR", True),
+    ("SECRET", ("FRA",), "SECRET // REL TO USA, GBR", False),
+    ("SECRET", ("GBR",), "SECRET // REL TO USA, GBR // NOFORN", False),
+    ("SECRET", ("FOUO",), "UNCLASSIFIED // FOUO", True),
+    ("SECRET", (), "UNCLASSIFIED // FOUO", False),
+    ("TOP SECRET", ("NOFORN",), "COSMIC PURPLE", False),  # an unknown marking fails closed
+]
+
+
+@pytest.mark.parametrize("max_marking, caveats, marking, allowed", CASES)
+def test_allowed(max_marking, caveats, marking, allowed):
+    assert UserProfile("u", max_marking=max_marking, caveats=caveats).allowed(marking) is allowed
+
+
+def test_users_file_and_settings(tmp_path):
+    path = tmp_path / "users.yaml"
+    path.write_text("users:\n  alice: {role: curator, max_marking: secret, caveats: [noforn]}\n"
+                    "  bob: {max_marking: CUI, caveats: 'GBR, FOUO', password_hash: 'x'}\n")
+    users = load_users(path)
+    assert users["alice"] == UserProfile("alice", "curator", "SECRET", ("NOFORN",))
+    assert users["bob"] == UserProfile("bob", "reader", "CUI", ("GBR", "FOUO"))
+    settings = Settings(user_file=path)
+    assert profile_for(settings, "bob") == users["bob"]
+    with pytest.raises(UserError, match="name one with --user"):
+        profile_for(settings)
+    with pytest.raises(UserError, match="no user 'carol'"):
+        profile_for(settings, "carol")
+    assert profile_for(Settings()) is None
+    assert profile_for(Settings(max_marking="cui", caveats="noforn")) == UserProfile("local", "reader", "CUI", ("NOFORN",))
+
+
+@pytest.mark.parametrize("text, message", [
+    ("users: [alice]", "must hold a mapping"),
+    ("users:\n  alice: {max_marking: ULTRA}", "unknown max_marking 'ULTRA'"),
+    ("users:\n  alice: {role: admin}", "unknown role 'admin'"),
+    ("users: {alice: [1", "not valid YAML"),
+])
+def test_bad_users_file_is_one_clear_message(tmp_path, text, message):
+    path = tmp_path / "users.yaml"
+    path.write_text(text)
+    with pytest.raises(UserError, match=message):
+        load_users(path)
