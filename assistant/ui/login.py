@@ -107,13 +107,23 @@ def gate() -> UserProfile | None:
     st.stop()
 
 
-def _from_identity(path, login: str | None, source: str, how: str) -> UserProfile:
-    if not login:
-        _refuse(f"No user was passed in {source}: open the app through its login.")
-    name = find_user(path, login)
+def identity_profile(path, login: str | None, source: str) -> UserProfile:
+    """The profile for a login a proxy or identity provider vouched for (the user's name or
+    `email` in the users file); UserError when there is none."""
+    if not login or not login.strip():
+        raise UserError(f"no user was passed in {source}: open the app through its login")
+    name = find_user(path, login.strip())
     profile = file_profile(path, name) if name else None
     if profile is None:
-        _refuse(f"{login} has no profile in this app's users file: ask its administrator.")
+        raise UserError(f"{login.strip()} has no profile in this app's users file: ask its administrator")
+    return profile
+
+
+def _from_identity(path, login: str | None, source: str, how: str) -> UserProfile:
+    try:
+        profile = identity_profile(path, login, source)
+    except UserError as exc:
+        _refuse(str(exc)[:1].upper() + str(exc)[1:] + ".")
     _signed_in(profile, how, can_log_out=False)
     return profile
 

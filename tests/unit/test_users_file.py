@@ -77,3 +77,15 @@ def test_save_keeps_other_keys_and_maps_emails(tmp_path):
         save_user(path, "two words", password="x")
     with pytest.raises(UserError):
         save_user(path, "erin", password="")
+
+
+def test_a_proxy_or_provider_login_maps_to_a_profile_or_is_refused(tmp_path):
+    from assistant.ui.login import identity_profile
+
+    path = tmp_path / "users.yaml"
+    save_user(path, "dana", role="curator", max_marking="CUI", email="dana@example.org")
+    assert identity_profile(path, "Dana@Example.org", "the header").name == "dana"
+    assert identity_profile(path, "dana", "the header").role == "curator"
+    for login in (None, "", "  ", "eve@example.org"):
+        with pytest.raises(UserError):
+            identity_profile(path, login, "the header")
