@@ -35,7 +35,8 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 CHROMIUM = "/usr/bin/chromium"
 MAX_PAGES, MAX_QUESTIONS = 16, 20
-QUESTION_TIMEOUT_S = 180
+QUESTION_TIMEOUT_S = 90
+SCREENSHOTS = Path(os.environ["PLANASSIST_LOAD_SCREENSHOTS"]) if os.environ.get("PLANASSIST_LOAD_SCREENSHOTS") else None
 
 
 def pct(values: list[float], q: float) -> float:
@@ -73,8 +74,10 @@ def answers_alone(questions: list[str]) -> dict[str, str]:
 
     settings = replace(Settings.from_env(), user_file=None, user=None, max_marking=None, caveats=None)
     embedder = make_embedder(settings).warm_up()
-    assistant = make_assistant(settings, embedder, make_store(settings, embedder), backend="extractive")
-    return {q: assistant.ask(q).answer for q in questions}
+    store = make_store(settings, embedder)
+    # a fresh assistant for each question: nothing carried over from the questions before it
+    # (the extractive answerer keeps the sentence vectors it has computed)
+    return {q: make_assistant(settings, embedder, store, backend="extractive").ask(q).answer for q in questions}
 
 
 def start_app(port: int, log_path: Path) -> subprocess.Popen:
@@ -99,6 +102,11 @@ def start_app(port: int, log_path: Path) -> subprocess.Popen:
         time.sleep(0.5)
 
 
+async def idle(page) -> None:
+    """Wait until the page's script run is over (Streamlit's "Running..." status is gone)."""
+    await page.locator('[data-testid="stStatusWidget"]').wait_for(state="hidden", timeout=QUESTION_TIMEOUT_S * 1000)
+
+
 async def page_worker(browser, url: str, index: int, questions: list[str], expected: dict[str, str],
                       results: list[dict]) -> None:
     context = await browser.new_context(viewport={"width": 1400, "height": 1000})
@@ -115,6 +123,7 @@ async def page_worker(browser, url: str, index: int, questions: list[str], expec
                 if await page.locator(".pa-marking").count():
                     await page.get_by_role("button", name="New conversation").click()
                     await page.locator(".pa-marking").first.wait_for(state="detached", timeout=60_000)
+                await idle(page)
                 await box.fill(question)
                 started = time.perf_counter()
                 await box.press("Enter")
@@ -128,11 +137,16 @@ async def page_worker(browser, url: str, index: int, questions: list[str], expec
                 texts = [normalized(t) for t in await message.locator('[data-testid="stMarkdownContainer"]')
                          .all_inner_texts()]
                 record["ok"] = True
+                if index >= 0:
+                    print(f"  page {index}: {record['seconds']:.1f} s  {question[:70]}", flush=True)
                 record["equal"] = normalized(expected[question]) in texts
                 if not record["equal"]:
                     record["error"] = f"answer differs: page {texts!r} vs alone {expected[question]!r}"
             except Exception as exc:  # noqa: BLE001 -- every failure is counted and reported
                 record["error"] = record["error"] or f"{type(exc).__name__}: {str(exc).splitlines()[0][:200]}"
+                print(f"  page {index}: error {record['error']}  {question[:70]}", flush=True)
+                if SCREENSHOTS:
+                    await page.screenshot(path=str(SCREENSHOTS / f"page{index}-{len(results)}.png"))
     finally:
         await context.close()
 
