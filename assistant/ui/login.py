@@ -123,7 +123,7 @@ def _from_identity(path, login: str | None, source: str, how: str) -> UserProfil
     try:
         profile = identity_profile(path, login, source)
     except UserError as exc:
-        _refuse(str(exc)[:1].upper() + str(exc)[1:] + ".")
+        _refuse(f"Not signed in: {exc}.")
     _signed_in(profile, how, can_log_out=False)
     return profile
 
