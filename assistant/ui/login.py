@@ -142,6 +142,7 @@ def login_form(path) -> None:
         time.sleep(min(MAX_DELAY, FAILED_LOGIN_DELAY * failures))  # each miss makes the next try slower
     try:
         profile = authenticate(path, name.strip(), password)
+        del st.session_state["login_password"]  # the password does not stay in the session
     except UserError as exc:
         _refuse(f"The users file cannot be read: {exc}")
     if profile is None:

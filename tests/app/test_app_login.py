@@ -68,6 +68,7 @@ def test_a_login_is_required_and_a_wrong_password_refused(corpus_store, users_fi
     other = app_test()  # another session is not signed in by this one's login
     sign_in(at, "rita")
     assert not at.error and MEMO_TITLE in documents_listed(at)  # the page asked for runs now
+    assert "login_password" not in at.session_state  # the password does not stay in the session
     assert any("Signed in as **rita** (reader; up to CUI" in c.value for c in at.sidebar.caption)
     other.run()
     assert not other.chat_input and other.text_input(key="login_password")
@@ -164,6 +165,17 @@ def test_drafting_and_mapping_see_only_allowed_documents(corpus_store, users_fil
     with store.writer_lock(wait_seconds=30):
         store.set_document_fields(memo.doc_id, marking="CUI")
     uma = load_users(users_file)["uma"]
+    # a curator cannot change or remove a document above their own access either
+    from assistant.access import UserProfile
+    from assistant.ui import curation
+    from ingest.errors import UserError
+
+    low_curator = UserProfile("carl", role="curator", max_marking="UNCLASSIFIED")
+    with pytest.raises(UserError):
+        curation.remove_document(low_curator, store, memo.doc_id)
+    with pytest.raises(UserError):
+        curation.set_fields(low_curator, store, memo.doc_id, "guidance", "UNCLASSIFIED")
+    assert next(d for d in store.documents() if d.doc_id == memo.doc_id).marking == "CUI"
     view = VisibleStore(store, uma)
     assert memo.doc_id not in view.visible_ids() and not view.document_chunks(memo.doc_id)
     assert memo.doc_id in VisibleStore(store, None).visible_ids()
