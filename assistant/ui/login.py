@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import os
 import time
+from dataclasses import replace
 
 import streamlit as st
 
@@ -77,12 +78,16 @@ def gate() -> UserProfile | None:
             profile = profile_for(settings)
         except UserError as exc:
             _refuse(f"The app's access settings are wrong: {exc}")
-        if profile is not None:
+        if profile is not None:  # a limit from the settings; the laptop's one user still curates
+            profile = replace(profile, role="curator")
             _signed_in(profile, "by the settings (single-user mode)", can_log_out=False)
         else:
             _signed_in(None, "", can_log_out=False)
         return profile
     path = settings.user_file
+    if not path.is_file():
+        _refuse(f"The users file {path} (PLANASSIST_USER_FILE) does not exist: create it with "
+                "`planassist users add NAME`, or unset PLANASSIST_USER_FILE for the single-user mode.")
     try:
         header = os.environ.get(TRUSTED_HEADER_ENV, "").strip()
         if header:

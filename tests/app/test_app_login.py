@@ -204,3 +204,25 @@ def test_without_a_users_file_the_laptop_default_needs_no_login(corpus_store, mo
     at.switch_page("assistant/ui/pages/documents.py").run()
     no_exceptions(at)
     assert at.get("file_uploader") and at.button(key="remove") and MEMO_TITLE in documents_listed(at)
+
+
+def test_a_missing_users_file_is_one_clear_message(corpus_store, tmp_path, monkeypatch):
+    monkeypatch.setenv("PLANASSIST_USER_FILE", str(tmp_path / "nowhere.yaml"))
+    at = app_test()
+    no_exceptions(at)
+    assert not at.chat_input and len(at.error) == 1 and "does not exist" in at.error[0].value
+
+
+def test_a_marking_limit_from_the_settings_keeps_the_laptop_user_a_curator(corpus_store, monkeypatch):
+    monkeypatch.delenv("PLANASSIST_USER_FILE", raising=False)
+    monkeypatch.setenv("PLANASSIST_MAX_MARKING", "UNCLASSIFIED")
+    from assistant.ui.resources import get_store
+
+    memo = next(d for d in get_store().documents() if d.source == MEMO_FILE)
+    with get_store().writer_lock(wait_seconds=30):
+        get_store().set_document_fields(memo.doc_id, marking="CUI")
+    at = app_test("documents")
+    no_exceptions(at)
+    assert at.get("file_uploader") and at.button(key="remove")
+    listed = documents_listed(at)
+    assert listed and MEMO_TITLE not in listed
