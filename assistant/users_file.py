@@ -17,10 +17,9 @@ from pathlib import Path
 
 import yaml
 
-from assistant.access import ROLES, UserProfile, load_users
+from assistant.access import UserProfile, load_users
 from assistant.passwords import hash_password, verify_password
 from ingest.errors import UserError
-from ingest.metadata import LEVELS
 
 
 def _read_raw(path: Path) -> dict:
@@ -125,4 +124,4 @@ def profile(path: Path, name: str) -> UserProfile | None:
     return load_users(Path(path)).get(name)
 
 
-__all__ = ["ROLES", "LEVELS", "save_user", "remove_user", "find_user", "authenticate", "profile"]
+__all__ = ["save_user", "remove_user", "find_user", "authenticate", "profile"]

@@ -91,13 +91,15 @@ def gate() -> UserProfile | None:
     try:
         header = os.environ.get(TRUSTED_HEADER_ENV, "").strip()
         if header:
-            return _from_identity(path, st.context.headers.get(header), f"the {header} header", "")
+            # signing out is the proxy's (e.g. /oauth2/sign_out), not the app's
+            return _from_identity(path, st.context.headers.get(header), f"the {header} header", "", False)
         if os.environ.get(AUTH_ENV, "").lower() == "oidc":
             if not st.user.is_logged_in:
                 st.title("Planning Assistant")
                 st.button("Log in", on_click=st.login, type="primary", icon=":material/login:")
                 st.stop()
-            return _from_identity(path, st.user.get("email"), "your identity provider's e-mail", "(single sign-on)")
+            return _from_identity(path, st.user.get("email"), "your identity provider's e-mail", "(single sign-on)",
+                                  True)
         name = st.session_state.get(USER_KEY)
         if name:
             profile = file_profile(path, name)
@@ -124,12 +126,12 @@ def identity_profile(path, login: str | None, source: str) -> UserProfile:
     return profile
 
 
-def _from_identity(path, login: str | None, source: str, how: str) -> UserProfile:
+def _from_identity(path, login: str | None, source: str, how: str, can_log_out: bool) -> UserProfile:
     try:
         profile = identity_profile(path, login, source)
     except UserError as exc:
         _refuse(f"Not signed in: {exc}.")
-    _signed_in(profile, how, can_log_out=False)
+    _signed_in(profile, how, can_log_out=can_log_out)
     return profile
 
 
