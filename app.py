@@ -3,7 +3,10 @@ thin script in assistant/ui/pages/."""
 
 import streamlit as st
 
+from assistant.ui.login import gate
+
 st.set_page_config(page_title="Planning Assistant", layout="wide")
+gate()  # the login when users are configured; stops here until the user is signed in
 
 PAGES = "assistant/ui/pages"
 navigation = st.navigation({

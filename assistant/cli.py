@@ -262,9 +262,11 @@ def _register_commands() -> None:
     # commands that live in their own modules
     from assistant.drafting.cli import draft_command
     from assistant.mapping.cli import map_command
+    from assistant.users_cli import users_command
 
     cli.add_command(map_command)
     cli.add_command(draft_command)
+    cli.add_command(users_command)
 
 
 _register_commands()

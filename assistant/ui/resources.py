@@ -18,8 +18,11 @@ from __future__ import annotations
 
 import streamlit as st
 
+from dataclasses import replace
+
 from assistant.config import Settings
 from assistant.services import make_assistant, make_embedder, make_store
+from assistant.ui.access_view import VisibleStore, bound_assistant
 
 
 def _key(settings: Settings) -> str:
@@ -38,7 +41,10 @@ def _store(key: str, _settings: Settings):
 
 @st.cache_resource(show_spinner="Preparing the assistant…")
 def _assistant(key: str, backend: str, _settings: Settings):
-    return make_assistant(_settings, _embedder(key, _settings), _store(key, _settings), backend=backend)
+    # shared by every session, so it holds no profile of its own: each session gets it bound
+    # to its user's profile (session_assistant); the profile settings are left out here
+    unscoped = replace(_settings, user_file=None, user=None, max_marking=None, caveats=None)
+    return make_assistant(unscoped, _embedder(key, _settings), _store(key, _settings), backend=backend)
 
 
 def get_embedder():
@@ -52,5 +58,21 @@ def get_store():
 
 
 def get_assistant(backend: str = "extractive"):
+    """The shared assistant with no profile: pages use session_assistant()."""
     settings = Settings.from_env()
     return _assistant(_key(settings), backend, settings)
+
+
+# --- what this session's user may see (assistant/ui/login.py decides who that is) ---------
+def session_store() -> VisibleStore:
+    """The store as this session's user sees it: only the documents the profile allows."""
+    from assistant.ui.login import current_profile
+
+    return VisibleStore(get_store(), current_profile())
+
+
+def session_assistant(backend: str = "extractive"):
+    """The shared assistant answering for this session's user (need-to-know and audit name)."""
+    from assistant.ui.login import current_profile
+
+    return bound_assistant(get_assistant(backend), current_profile())

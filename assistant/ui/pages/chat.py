@@ -7,13 +7,13 @@ import streamlit as st
 from assistant.ui import chat_view
 from assistant.ui.errors import shown_as_message
 from assistant.ui.rendering import Turn, conversation_markdown
-from assistant.ui.resources import get_assistant, get_store
+from assistant.ui.resources import session_assistant, session_store
 from assistant.ui.sidebar import chat_settings
 from ingest.errors import UserError
 
 chat_view.inject_style()
 with shown_as_message("Opening the document store"):
-    store = get_store()
+    store = session_store()  # only the documents this user may see
 choice = chat_settings(store)
 turns: list[Turn] = st.session_state.setdefault("turns", [])  # per session: sessions never share chats
 
@@ -39,7 +39,7 @@ with left.container(height=PANE_HEIGHT, border=False):
             if not store.documents():
                 raise UserError("the store is empty: add documents on the Documents page first")
             with st.spinner("Loading the answering backend…"):
-                assistant = get_assistant(choice.backend)
+                assistant = session_assistant(choice.backend)
             history = [t.answer.standalone_question or t.question for t in turns]
             answer = chat_view.answer_live(assistant, question, history, choice.k, choice.filters)
             if answer is not None:

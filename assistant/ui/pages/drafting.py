@@ -8,13 +8,13 @@ import streamlit as st
 from assistant.drafting.draft import draft_section
 from assistant.drafting.export import source_line, to_docx, to_markdown
 from assistant.drafting.templates import available_templates
-from assistant.ui.resources import get_assistant, get_store
+from assistant.ui.resources import session_assistant, session_store
 
 st.title("Drafting")
 st.caption("Each template question is answered from the documents with citations; what they do not "
            "answer is left as a [GAP: ...] line for you to fill.")
 
-if not get_store().documents():
+if not session_store().documents():
     st.info("The store is empty: add documents with `planassist ingest PATH` (or on the Documents page) first.")
     st.stop()
 
@@ -31,7 +31,7 @@ if generate:
         st.error("This template asks about a partner: enter one.")
     else:
         with st.spinner(f"Answering {len(template.questions)} questions…"):
-            draft = draft_section(get_assistant(), template, partner.strip() or None, topic.strip() or None)
+            draft = draft_section(session_assistant(), template, partner.strip() or None, topic.strip() or None)
         st.session_state["draft"] = draft
         st.session_state["draft_text"] = to_markdown(draft)
 

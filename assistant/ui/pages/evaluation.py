@@ -8,7 +8,9 @@ import pandas as pd
 import streamlit as st
 
 from assistant.config import Settings
-from assistant.ui.resources import get_embedder, get_store
+from assistant.ui.curation import may_curate
+from assistant.ui.login import current_profile
+from assistant.ui.resources import get_embedder, session_store
 from evals.gates import RELEASE_GATES, check_gates, compare, load_previous, parse_gate
 from evals.report import CHART_METRICS, metric_rows, worst_cases
 from evals.runner import ROOT, evaluate, failure_kind
@@ -23,12 +25,14 @@ st.caption("Scores the assistant on gold question sets, without a model judge, b
 bundled = sorted(p.name for p in SUITES.glob("*.jsonl"))
 with st.form("run"):
     chosen = st.multiselect("Suites", bundled, default=[n for n in bundled if n == "corpus.jsonl"])
-    other = st.text_input("Other suite files (paths, comma-separated)")
+    curator = may_curate(current_profile())  # other suites read files on the server: curators only
+    other = st.text_input("Other suite files (paths, comma-separated)") if curator else ""
     left, right = st.columns(2)
     backend = left.selectbox("Backend", ["extractive", "openai", "ollama"])
     limit = right.number_input("Cases per suite (0: all)", min_value=0, value=0, step=10)
     naive = left.checkbox("Include the naive baseline", value=True)
-    from_store = right.checkbox("Answer from the document store instead of each suite's own corpus")
+    from_store = right.checkbox("Answer from the document store instead of each suite's own corpus",
+                                help="Only the documents your access allows.")
     saved = st.text_input("Compare with a saved run (a report folder or its summary.json)")
     submitted = st.form_submit_button("Run evaluation", type="primary")
 
@@ -46,7 +50,7 @@ if submitted:
             previous = load_previous(Path(saved.strip())) if saved.strip() else None
             summary, runs = evaluate(paths, Settings.from_env(), get_embedder(), backend=backend, naive=naive,
                                      from_store=from_store, progress=progress, limit=limit or None,
-                                     configured_store=get_store() if from_store else None)
+                                     configured_store=session_store())  # a suite over the store: this user's documents only
         except (UserError, FileNotFoundError) as exc:
             bar.empty()
             st.error(str(exc))

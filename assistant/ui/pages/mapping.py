@@ -14,7 +14,7 @@ from assistant.mapping.export import gap_lines, link_rows, to_csv, to_markdown, 
 from assistant.mapping.inputs import read_activities, read_objectives
 from assistant.mapping.objectives_from_corpus import objectives_from_store
 from assistant.retrieval import HybridSearch
-from assistant.ui.resources import get_embedder, get_store
+from assistant.ui.resources import get_embedder, session_store
 from ingest.errors import UserError
 
 BUNDLED = Path(__file__).resolve().parents[3] / "corpus"
@@ -39,7 +39,7 @@ def saved(upload, folder: str) -> Path:
 
 if st.button("Map activities", type="primary"):
     try:
-        store = get_store()
+        store = session_store()  # objectives and evidence only from documents this user may see
         with tempfile.TemporaryDirectory(prefix="planassist-map-") as folder:
             if source == "Upload my lists":
                 if not uploads.get("activities") or (not from_corpus and not uploads.get("objectives")):
