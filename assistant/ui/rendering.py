@@ -45,10 +45,11 @@ def answer_markdown(answer: Answer, turn: int) -> str:
     on a red background followed by a visible 'unsupported' tag."""
     text = answer.answer
     spans = []
-    for sentence in answer.unsupported:
+    for sentence in dict.fromkeys(answer.unsupported):  # every occurrence: a model may repeat itself
         start = text.find(sentence + FLAG)
-        if start >= 0:
+        while start >= 0:
             spans.append((start, start + len(sentence), start + len(sentence) + len(FLAG)))
+            start = text.find(sentence + FLAG, start + 1)
     out, position = [], 0
     for start, end, flag_end in sorted(spans):
         if start < position:

@@ -6,16 +6,13 @@ from __future__ import annotations
 
 import os
 import shutil
-import subprocess
 import sys
-import time
-import urllib.request
 from pathlib import Path
 
 import pytest
 
 from app_helpers import ROOT
-from helpers import free_port
+from helpers import free_port, serve, url_answers
 
 CHROMIUM = "/usr/bin/chromium"
 SCREENSHOT_COPY = Path(os.environ.get("PLANASSIST_SCREENSHOT", "/tmp/app-screenshot.png"))
@@ -28,32 +25,12 @@ def running_app(corpus_store, tmp_path, model_cache):
     port = free_port()
     env = {**os.environ, "PLANASSIST_STORE": str(corpus_store), "PLANASSIST_CACHE": str(model_cache),
            "PYTHONPATH": os.pathsep.join([str(ROOT), os.environ.get("PYTHONPATH", "")])}
-    log = open(tmp_path / "streamlit.log", "w")
-    process = subprocess.Popen(
-        [sys.executable, "-m", "streamlit", "run", "app.py", "--server.port", str(port),
-         "--server.address", "127.0.0.1", "--server.headless", "true", "--browser.gatherUsageStats", "false"],
-        cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
+    command = [sys.executable, "-m", "streamlit", "run", "app.py", "--server.port", str(port), "--server.address",
+               "127.0.0.1", "--server.headless", "true", "--browser.gatherUsageStats", "false"]
     url = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.monotonic() + 60
-        while True:
-            try:
-                with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2) as response:
-                    if response.status == 200:
-                        break
-            except OSError:
-                pass
-            if process.poll() is not None or time.monotonic() > deadline:
-                pytest.fail(f"streamlit did not start: {(tmp_path / 'streamlit.log').read_text()[-2000:]}")
-            time.sleep(0.5)
+    with serve(command, lambda: url_answers(f"{url}/_stcore/health"), tmp_path / "streamlit.log", "streamlit",
+               timeout=60, cwd=ROOT, env=env):
         yield url
-    finally:
-        process.terminate()
-        try:
-            process.wait(10)
-        except subprocess.TimeoutExpired:
-            process.kill()
-        log.close()
 
 
 def test_a_question_in_the_browser_shows_the_answer_and_its_sources(running_app, tmp_path):

