@@ -13,6 +13,7 @@ of the thing asked about).
 
 from __future__ import annotations
 
+import functools
 import math
 import re
 import threading
@@ -520,9 +521,15 @@ class ExtractiveAnswerer:
     def _support(passage: Passage, candidate: Candidate) -> str:
         """What a reader takes a sentence to be about: the document title, the heading, the
         paragraph's opening sentence, and the sentence itself."""
-        spans = split_spans(passage.text)
-        lead = passage.text[spans[0][0]:spans[0][1]] if spans else ""
-        return " ".join([passage.title, passage.heading_path, lead, candidate.text])
+        return " ".join([passage.title, passage.heading_path, _lead(passage.text), candidate.text])
+
+
+@functools.lru_cache(maxsize=4096)
+def _lead(text: str) -> str:
+    """A passage's opening sentence: asked for once per candidate sentence and question part,
+    so split once per passage."""
+    spans = split_spans(text)
+    return text[spans[0][0]:spans[0][1]] if spans else ""
 
 
 def _overlap(a: set, b: set) -> float:

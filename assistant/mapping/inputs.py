@@ -88,46 +88,36 @@ def _require_columns(path: Path, rows: list[tuple[int, dict]], columns: dict, ne
             raise UserError(f"{path}: no '{field}' column (expected one of: {', '.join(columns[field])})")
 
 
-def read_activities(path: Path) -> tuple[list[Activity], list[str]]:
+def _valid_rows(path: Path, columns: dict, needed: tuple[str, ...], content: tuple[str, ...], what: str):
+    """(row number, values) of each usable row; a row with no id, a repeated id or none of
+    the `content` fields is reported in `problems` by file and row number and skipped."""
     rows = read_rows(path)
-    _require_columns(path, rows, ACTIVITY_COLUMNS, ("id", "title"))
-    activities, problems, seen = [], [], set()
+    _require_columns(path, rows, columns, needed)
+    valid, problems, seen = [], [], set()
     for number, row in rows:
-        values = {field: _pick(row, names) for field, names in ACTIVITY_COLUMNS.items()}
+        values = {field: _pick(row, names) for field, names in columns.items()}
         where = f"{Path(path).name} row {number}"
         if not values["id"]:
             problems.append(f"{where}: missing id; row skipped")
-            continue
-        if values["id"] in seen:
+        elif values["id"] in seen:
             problems.append(f"{where}: duplicate id '{values['id']}'; row skipped")
-            continue
-        if not values["title"] and not values["description"]:
-            problems.append(f"{where}: '{values['id']}' has no title or description; row skipped")
-            continue
-        seen.add(values["id"])
-        activities.append(Activity(**values))
-    return activities, problems
+        elif not any(values[field] for field in content):
+            problems.append(f"{where}: '{values['id']}' has no {what}; row skipped")
+        else:
+            seen.add(values["id"])
+            valid.append((number, values))
+    return valid, problems
+
+
+def read_activities(path: Path) -> tuple[list[Activity], list[str]]:
+    valid, problems = _valid_rows(path, ACTIVITY_COLUMNS, ("id", "title"), ("title", "description"),
+                                  "title or description")
+    return [Activity(**values) for _, values in valid], problems
 
 
 def read_objectives(path: Path) -> tuple[list[Objective], list[str]]:
-    rows = read_rows(path)
-    _require_columns(path, rows, OBJECTIVE_COLUMNS, ("id", "statement"))
-    candidates, problems, seen = [], [], set()
-    for number, row in rows:
-        values = {field: _pick(row, names) for field, names in OBJECTIVE_COLUMNS.items()}
-        where = f"{Path(path).name} row {number}"
-        if not values["id"]:
-            problems.append(f"{where}: missing id; row skipped")
-            continue
-        if values["id"] in seen:
-            problems.append(f"{where}: duplicate id '{values['id']}'; row skipped")
-            continue
-        if not values["statement"]:
-            problems.append(f"{where}: '{values['id']}' has no statement; row skipped")
-            continue
-        seen.add(values["id"])
-        candidates.append((number, Objective(**values)))
-    return check_parents(candidates, Path(path).name, problems)
+    valid, problems = _valid_rows(path, OBJECTIVE_COLUMNS, ("id", "statement"), ("statement",), "statement")
+    return check_parents([(number, Objective(**values)) for number, values in valid], Path(path).name, problems)
 
 
 def check_parents(candidates: list[tuple[int, Objective]], name: str, problems: list[str]) -> tuple[list[Objective], list[str]]:

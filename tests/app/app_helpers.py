@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
-from helpers import CORPUS, ROOT  # noqa: F401
+from helpers import ROOT
 
 APP = str(ROOT / "app.py")
 TIMEOUT = 120  # AppTest's own default is 3 s: far too short for a first model load

@@ -6,64 +6,38 @@ from __future__ import annotations
 
 import os
 import shutil
-import sys
 from pathlib import Path
 
 import pytest
 
-from app_helpers import ROOT
-from helpers import free_port, serve, url_answers
-
-CHROMIUM = "/usr/bin/chromium"
 SCREENSHOT_COPY = Path(os.environ.get("PLANASSIST_SCREENSHOT", "/tmp/app-screenshot.png"))
 
 pytestmark = [pytest.mark.slow, pytest.mark.browser]
 
 
-@pytest.fixture
-def running_app(corpus_store, tmp_path, model_cache):
-    port = free_port()
-    env = {**os.environ, "PLANASSIST_STORE": str(corpus_store), "PLANASSIST_CACHE": str(model_cache),
-           "PYTHONPATH": os.pathsep.join([str(ROOT), os.environ.get("PYTHONPATH", "")])}
-    command = [sys.executable, "-m", "streamlit", "run", "app.py", "--server.port", str(port), "--server.address",
-               "127.0.0.1", "--server.headless", "true", "--browser.gatherUsageStats", "false"]
-    url = f"http://127.0.0.1:{port}"
-    with serve(command, lambda: url_answers(f"{url}/_stcore/health"), tmp_path / "streamlit.log", "streamlit",
-               timeout=60, cwd=ROOT, env=env):
-        yield url
+def test_a_question_in_the_browser_shows_the_answer_and_its_sources(chromium, running_app, tmp_path):
+    from playwright.sync_api import expect
 
-
-def test_a_question_in_the_browser_shows_the_answer_and_its_sources(running_app, tmp_path):
-    if not os.access(CHROMIUM, os.X_OK):
-        pytest.skip(f"{CHROMIUM} is missing: `bash scripts/setup.sh --test` installs it (needs root or sudo)")
-    from playwright.sync_api import expect, sync_playwright
-
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM,
-                                             args=["--headless", "--no-sandbox", "--disable-gpu"])
-        try:
-            page = browser.new_page(viewport={"width": 1500, "height": 1100})
-            page.goto(running_app)
-            box = page.get_by_placeholder("Ask a question about your documents")
-            expect(box).to_be_visible(timeout=120_000)  # the first load builds the model and store
-            box.fill("What is Zarvia's FY2026 FMF?")
-            box.press("Enter")
-            answer = page.get_by_text("Foreign Military Financing allocation is $18 million", exact=False).first
-            expect(answer).to_be_visible(timeout=60_000)
-            source = page.get_by_text("page 8 · paragraph 6.a", exact=False).first
-            expect(source).to_be_visible(timeout=30_000)
-            expect(page.locator(".pa-passage mark").first).to_contain_text("$18 million")
-            expect(page.locator(".pa-marking").first).to_have_text("UNCLASSIFIED")
-            # a [n] marker in the answer brings its source card into view, in the same tab
-            page.locator('a[href="#source-0-5"]').first.click()
-            expect(page.get_by_text("paragraph 5.a.(5)", exact=False).first).to_be_in_viewport(timeout=10_000)
-            assert len(page.context.pages) == 1
-            page.locator('a[href="#source-0-1"]').first.click()
-            page.wait_for_timeout(500)  # let the layout settle before the picture
-            shot = tmp_path / "chat-answer.png"
-            page.screenshot(path=str(shot), full_page=False)
-        finally:
-            browser.close()
+    page = chromium.new_page(viewport={"width": 1500, "height": 1100})
+    page.goto(running_app)
+    box = page.get_by_placeholder("Ask a question about your documents")
+    expect(box).to_be_visible(timeout=120_000)  # the first load builds the model and store
+    box.fill("What is Zarvia's FY2026 FMF?")
+    box.press("Enter")
+    answer = page.get_by_text("Foreign Military Financing allocation is $18 million", exact=False).first
+    expect(answer).to_be_visible(timeout=60_000)
+    source = page.get_by_text("page 8 · paragraph 6.a", exact=False).first
+    expect(source).to_be_visible(timeout=30_000)
+    expect(page.locator(".pa-passage mark").first).to_contain_text("$18 million")
+    expect(page.locator(".pa-marking").first).to_have_text("UNCLASSIFIED")
+    # a [n] marker in the answer brings its source card into view, in the same tab
+    page.locator('a[href="#source-0-5"]').first.click()
+    expect(page.get_by_text("paragraph 5.a.(5)", exact=False).first).to_be_in_viewport(timeout=10_000)
+    assert len(page.context.pages) == 1
+    page.locator('a[href="#source-0-1"]').first.click()
+    page.wait_for_timeout(500)  # let the layout settle before the picture
+    shot = tmp_path / "chat-answer.png"
+    page.screenshot(path=str(shot), full_page=False)
     assert shot.stat().st_size > 10_000
     try:
         shutil.copy(shot, SCREENSHOT_COPY)

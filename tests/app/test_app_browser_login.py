@@ -4,11 +4,7 @@ an unknown user and a request without the header are refused."""
 
 from __future__ import annotations
 
-import os
-
 import pytest
-
-from test_app_browser import CHROMIUM, running_app  # noqa: F401 -- the fixture
 
 pytestmark = [pytest.mark.slow, pytest.mark.browser]
 
@@ -23,29 +19,21 @@ def trusted_header(tmp_path, monkeypatch):
     monkeypatch.setenv("PLANASSIST_TRUSTED_USER_HEADER", "X-Forwarded-Email")
 
 
-def test_a_trusted_proxy_header_chooses_the_profile(trusted_header, running_app):
-    if not os.access(CHROMIUM, os.X_OK):
-        pytest.skip(f"{CHROMIUM} is missing: `bash scripts/setup.sh --test` installs it (needs root or sudo)")
-    from playwright.sync_api import expect, sync_playwright
+def test_a_trusted_proxy_header_chooses_the_profile(chromium, trusted_header, running_app):
+    from playwright.sync_api import expect
 
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM,
-                                             args=["--headless", "--no-sandbox", "--disable-gpu"])
-        try:
-            def page_with(headers):
-                context = browser.new_context(extra_http_headers=headers)
-                page = context.new_page()
-                page.goto(running_app)
-                return page
+    def page_with(headers):
+        context = chromium.new_context(extra_http_headers=headers)
+        page = context.new_page()
+        page.goto(running_app)
+        return page
 
-            page = page_with({"X-Forwarded-Email": "Dana@Example.org"})
-            expect(page.get_by_text("Signed in as dana (reader; up to UNCLASSIFIED)")).to_be_visible(timeout=120_000)
-            expect(page.get_by_placeholder("Ask a question about your documents")).to_be_visible(timeout=60_000)
-            page = page_with({"X-Forwarded-Email": "eve@example.org"})
-            expect(page.get_by_text("eve@example.org has no profile")).to_be_visible(timeout=60_000)
-            expect(page.get_by_placeholder("Ask a question about your documents")).to_have_count(0)
-            page = page_with({})
-            expect(page.get_by_text("no user was passed in the X-Forwarded-Email header")).to_be_visible(timeout=60_000)
-            expect(page.get_by_placeholder("Ask a question about your documents")).to_have_count(0)
-        finally:
-            browser.close()
+    page = page_with({"X-Forwarded-Email": "Dana@Example.org"})
+    expect(page.get_by_text("Signed in as dana (reader; up to UNCLASSIFIED)")).to_be_visible(timeout=120_000)
+    expect(page.get_by_placeholder("Ask a question about your documents")).to_be_visible(timeout=60_000)
+    page = page_with({"X-Forwarded-Email": "eve@example.org"})
+    expect(page.get_by_text("eve@example.org has no profile")).to_be_visible(timeout=60_000)
+    expect(page.get_by_placeholder("Ask a question about your documents")).to_have_count(0)
+    page = page_with({})
+    expect(page.get_by_text("no user was passed in the X-Forwarded-Email header")).to_be_visible(timeout=60_000)
+    expect(page.get_by_placeholder("Ask a question about your documents")).to_have_count(0)
