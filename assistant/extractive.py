@@ -37,6 +37,7 @@ GAIN_FIGURES = 0.1  # weight of a figure a sentence adds
 PART_MARGIN = 0.0  # a part's own best sentence is added when it beats the primary by this share (0.05: -1 cited)
 PART_FLOOR = 0.6  # ... and scores at least this share of the best sentence for the whole question
 LONG_QUESTION_SPECIFICS = 4  # names, figures and years in a question before one may go unmentioned
+REASON_PENALTY = 0.85  # a why-question's sentence that gives no cause
 MAX_SENTENCE_WORDS = 90
 SENTENCE_CACHE = 50000
 MAX_EMBEDDED = 45  # sentences embedded per question: bounds p95 latency; gold fact recall 0.707 -> 0.696
@@ -88,6 +89,21 @@ def expected_kind(question: str) -> str | None:
     if re.search(r"^\s*who\b|\bwho (is|are|leads|led|approved|signed|owns|commands|conducts|will)\b", q):
         return "person"
     return None
+
+
+def asked_kinds(question: str) -> list[str]:
+    """Every kind of thing a question asks for, the whole question's first: "Where were the
+    radars delivered, and when?" asks for a place and a date, though its trailing "when" is
+    too short to be a part of its own."""
+    kinds = [expected_kind(question)] + [expected_kind(p) for p in _PART_BREAK.split(question)]
+    return [k for k in dict.fromkeys(kinds) if k]
+
+
+# "Why ...?" is answered by a sentence that gives a cause; a soft preference only: many
+# reasons are stated without a causal word, so a why-question is never refused for it
+_ASKS_REASON = re.compile(r"^\s*why\b|\b(and|,)\s*why\b|\bwhat (caused|causes|explains)\b|\bfor what reason\b", re.I)
+_GIVES_REASON = re.compile(r"\b(because|causes?|caused|due to|owing to|as a result|results? (from|in)|resulted|explains?|"
+                           r"reasons?|driven by|stems? from|led to|leads? to|so that)\b", re.I)
 
 
 def has_place(text: str) -> bool:
@@ -307,6 +323,10 @@ class ExtractiveAnswerer:
                                                    for c in candidates])
         semantic = sentence_vectors @ question_vector
         kind = expected_kind(question)
+        # a question of several parts has each part's own ranking (_part_rankings); one whose
+        # second ask is a bare "and when?" has not
+        other_kinds = asked_kinds(question)[1:] if kind and len(question_parts(question)) == 1 else []
+        asks_reason = bool(_ASKS_REASON.search(question))
         specifics = specific_terms(question, glossary)
         slotted = slot_check(question, "", glossary) is not None
         for c, sim in zip(candidates, semantic):
@@ -317,6 +337,11 @@ class ExtractiveAnswerer:
                        - RANK_PENALTY * c.passage_index)
             if kind and not holds_kind(kind, c.text, question):
                 c.score *= 0.7
+            for other in other_kinds:  # "..., and when?": a sentence giving the place and the date
+                if not holds_kind(other, c.text, question):
+                    c.score *= 0.7
+            if asks_reason and not _GIVES_REASON.search(c.text):
+                c.score *= REASON_PENALTY
             if slotted and slot_check(question, c.text, glossary):
                 c.score *= 0.7  # "How many people": a sentence without "<number> personnel" does not answer
             if len(c.text.split()) < 8:  # a heading-like fragment says little

@@ -132,3 +132,19 @@ def test_ask_json_contract_through_the_cli(bundled_store, tmp_path):
     assert set(answered["timings_ms"]) >= {"retrieve", "answer"}
     empty = planassist("ask", "   ", env=env)
     assert empty.returncode == 1 and empty.stderr.strip() == "error: the question is empty"
+
+
+def test_a_bare_second_ask_is_answered_too(assistant):
+    """"Where ..., and when?": the trailing "when" is no part of its own, yet the sentence that
+    gives both the sites and the month answers, not the one that gives only the month."""
+    answer = assistant.ask("Where were the first two MR-P-SAC radars delivered, and when?")
+    assert not answer.refused
+    assert "Cape Merrow" in answer.answer and "April 2026" in answer.answer
+    assert any(c.source == "cscp_marenta_fy2026-2028.pdf" and c.section == "6.b" for c in answer.citations)
+
+
+def test_why_is_answered_with_the_cause(assistant):
+    answer = assistant.ask("Which Marenta country objective carries the highest risk, and why?")
+    assert not answer.refused
+    assert "CSCO M3" in answer.answer and "because" in answer.answer
+    assert any(c.source == "cscp_marenta_fy2026-2028.pdf" and c.section == "9.c" for c in answer.citations)

@@ -1,0 +1,24 @@
+"""What a question asks for: the kinds of answer its parts expect, and whether it asks why."""
+
+from assistant.extractive import _ASKS_REASON, _GIVES_REASON, asked_kinds, expected_kind, question_parts
+
+
+def test_a_bare_trailing_ask_adds_its_kind():
+    question = "Where were the first two radars delivered, and when?"
+    assert question_parts(question) == ["Where were the first two radars delivered"]
+    assert expected_kind(question) == "date"
+    assert asked_kinds(question) == ["date", "place"]
+
+
+def test_one_ask_one_kind():
+    assert asked_kinds("How much FMF does Zarvia receive in FY2026?") == ["money"]
+    assert asked_kinds("Describe the plan's lines of effort.") == []
+
+
+def test_why_questions_prefer_a_cause():
+    assert _ASKS_REASON.search("Why is Marenta's patrol boat availability low?")
+    assert _ASKS_REASON.search("Which objective carries the highest risk, and why?")
+    assert not _ASKS_REASON.search("Who approved the plan?")
+    assert _GIVES_REASON.search("Three causes explain most lost availability.")
+    assert _GIVES_REASON.search("The risk is high because the data link is not funded.")
+    assert not _GIVES_REASON.search("Availability averaged 58 percent in 2025.")
