@@ -27,6 +27,7 @@ from pydantic import ConfigDict
 from assistant.acronyms import Glossary
 from assistant.passages import Filters, Passage
 from assistant.terms import STOPWORDS, QUESTION_WORDS, tokens
+from ingest.chunking import doc_id_of
 
 CANDIDATES = 100  # from each search; the union is scored (40: SAMM paragraph hit@5 0.861 -> 0.833, gold cited 0.900 -> 0.889)
 KEYWORD_SHARE = 0.3
@@ -74,8 +75,8 @@ class HybridSearch:
             self._glossary_version = version
         return self._glossary
 
-    def visible_doc_ids(self, filters: Filters) -> list[str]:
-        docs = self.store.documents()
+    def visible_doc_ids(self, filters: Filters, docs=None) -> list[str]:
+        docs = self.store.documents() if docs is None else docs
         allowed = []
         for doc in docs:
             if filters.doc_ids and doc.doc_id not in filters.doc_ids:
@@ -91,57 +92,73 @@ class HybridSearch:
 
     def search(self, question: str, k: int = 8, filters: Filters | None = None,
                timings: dict | None = None) -> list[Passage]:
+        """The k best passages. Candidates are scored on ids and scores alone; text and
+        metadata are fetched for the k kept only. Measured on corpus + SAMM (2,344 chunks):
+        a 100-result Chroma query takes 14 ms with a document filter and texts, 1.3 ms
+        without, so the filter goes to Chroma only when it excludes a document, and dense
+        hits are otherwise checked against the visible documents by their id."""
         filters = filters or Filters()
         started = time.perf_counter()
-        doc_ids = self.visible_doc_ids(filters)
+        docs = self.store.documents()
+        doc_ids = self.visible_doc_ids(filters, docs)
         if not doc_ids:
             return []
+        visible = set(doc_ids)
+        restricted = len(doc_ids) < len(docs)
         expansions = self.glossary.expansions(question)
         query_text = f"{question} ({'; '.join(expansions)})" if expansions else question
         vector = self.embedder.embed_query(query_text)
-        where = {"doc_id": {"$in": doc_ids}} if len(doc_ids) > 1 else {"doc_id": doc_ids[0]}
+        where = None
+        if restricted:
+            where = {"doc_id": {"$in": doc_ids}} if len(doc_ids) > 1 else {"doc_id": doc_ids[0]}
         dense = self.store.collection.query(query_embeddings=[vector], n_results=CANDIDATES, where=where,
-                                            include=["documents", "metadatas", "distances"])
-        passages: dict[str, Passage] = {}
-        for rank, (chunk_id, text, metadata, distance) in enumerate(zip(
-                dense["ids"][0], dense["documents"][0], dense["metadatas"][0], dense["distances"][0])):
-            passages[chunk_id] = Passage(chunk_id, text or "", metadata or {}, dense_score=1 - distance, dense_rank=rank)
+                                            include=["distances"])
+        candidates: dict[str, Passage] = {}
+        for chunk_id, distance in zip(dense["ids"][0], dense["distances"][0]):
+            if doc_id_of(chunk_id) in visible:  # not a document being written, nor one filtered out
+                candidates[chunk_id] = Passage(chunk_id, "", {}, dense_score=1 - distance, dense_rank=len(candidates))
         match = keyword_query(question, expansions)
-        hits = self.store.keywords.search(match, CANDIDATES, doc_ids=doc_ids) if match else []
-        missing = [chunk_id for chunk_id, _ in hits if chunk_id not in passages]
-        for chunk_id, (text, metadata, dense_score) in self._with_similarity(missing, vector).items():
-            passages[chunk_id] = Passage(chunk_id, text or "", metadata or {}, dense_score=dense_score)
+        hits = self.store.keywords.search(match, CANDIDATES, doc_ids=doc_ids if restricted else None) if match else []
+        hits = [(chunk_id, score) for chunk_id, score in hits if doc_id_of(chunk_id) in visible]
+        missing = [chunk_id for chunk_id, _ in hits if chunk_id not in candidates]
+        for chunk_id, similarity in self._similarities(missing, vector).items():
+            candidates[chunk_id] = Passage(chunk_id, "", {}, dense_score=similarity)
         for rank, (chunk_id, score) in enumerate(hits):
-            if chunk_id in passages:
-                passages[chunk_id].keyword_score = score
-                passages[chunk_id].keyword_rank = rank
+            if chunk_id in candidates:
+                candidates[chunk_id].keyword_score = score
+                candidates[chunk_id].keyword_rank = rank
         best_keyword = max((score for _, score in hits), default=0.0) or 1.0
-        for passage in passages.values():
+        for passage in candidates.values():
             passage.score = fused_score(passage.dense_score, passage.keyword_score, best_keyword)
-            passage.extras["query"] = query_text
-        ranked = sorted(passages.values(), key=lambda p: -p.score)[:k]
+        ranked = sorted(candidates.values(), key=lambda p: -p.score)[:k]
+        stored = self.store.get_chunks([p.chunk_id for p in ranked])
+        kept = []
+        for passage in ranked:
+            if passage.chunk_id in stored:  # gone if its document was replaced a moment ago
+                passage.text, passage.metadata = stored[passage.chunk_id][0] or "", stored[passage.chunk_id][1] or {}
+                passage.extras["query"] = query_text
+                kept.append(passage)
         if timings is not None:
             timings["retrieve"] = (time.perf_counter() - started) * 1000
-        return ranked
+        return kept
 
-
-    def _with_similarity(self, chunk_ids: list[str], vector) -> dict[str, tuple[str, dict, float]]:
-        """Passages only the keyword search found, with their similarity to the question
-        computed from their stored vectors: the answerer weighs every passage by its
-        closeness in meaning, and a keyword-only hit would otherwise have none."""
+    def _similarities(self, chunk_ids: list[str], vector) -> dict[str, float]:
+        """The similarity to the question of passages only the keyword search found, from
+        their stored vectors: the answerer weighs every passage by its closeness in meaning,
+        and a keyword-only hit would otherwise have none."""
         if not chunk_ids:
             return {}
         import numpy as np
 
-        got = self.store.collection.get(ids=list(chunk_ids), include=["documents", "metadatas", "embeddings"])
+        got = self.store.collection.get(ids=list(chunk_ids), include=["embeddings"])
+        if not len(got["ids"]):
+            return {}
         query = np.asarray(vector, dtype=np.float32)
         query /= np.linalg.norm(query) or 1.0
-        found = {}
-        for chunk_id, text, metadata, embedding in zip(got["ids"], got["documents"], got["metadatas"],
-                                                       got["embeddings"]):
-            embedding = np.asarray(embedding, dtype=np.float32)
-            found[chunk_id] = (text, metadata, float(embedding @ query / (np.linalg.norm(embedding) or 1.0)))
-        return found
+        vectors = np.asarray(got["embeddings"], dtype=np.float32)
+        norms = np.linalg.norm(vectors, axis=1)
+        norms[norms == 0] = 1.0
+        return dict(zip(got["ids"], (vectors @ query / norms).tolist()))
 
 
 class HybridRetriever(BaseRetriever):

@@ -30,6 +30,16 @@ _DASHES = "-\u2013\u2014 "
 _CHAPTER = re.compile(r"^(CHAPTER|Chapter|PART|Part)\s+(\d{1,2}|[IVX]{1,5})\b")
 
 
+def chunk_id(doc_id: str, ordinal: int) -> str:
+    return f"{doc_id}-{ordinal:05d}"
+
+
+def doc_id_of(chunk_id: str) -> str:
+    """The document a chunk id belongs to (the inverse of chunk_id): lets retrieval filter
+    dense hits by document without fetching their metadata from Chroma."""
+    return chunk_id.rsplit("-", 1)[0]
+
+
 @dataclass
 class _Numbering:
     """Where we are in the document's outline, to compose ids like 3.b.(2) from lone 'a.'
@@ -274,7 +284,7 @@ def chunk_document(document: LoadedDocument, max_words: int = MAX_WORDS) -> list
             prefix = " > ".join(x for x in (title, heading_path) if x)
             ordinal = len(chunks)
             chunks.append(Chunk(
-                chunk_id=f"{document.doc_id}-{ordinal:05d}",
+                chunk_id=chunk_id(document.doc_id, ordinal),
                 text=piece,
                 embed_text=f"{prefix}\n{piece}" if prefix else piece,
                 section=block.section,
