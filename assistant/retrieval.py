@@ -11,6 +11,10 @@ Rank fusion halves a passage that one search missed; with a cosine for every can
 (keyword-only hits get theirs from their stored vectors) a score blend does not. Keyword
 search carries the planners' exact tokens (case ids, paragraph numbers, FY2027); dense
 search the paraphrases.
+
+Then the paragraphs that the best passages name ("recorded as a gap in paragraph 4.e") follow
+them (assistant/cross_references.py): corpus paragraph hit@5 0.911 -> 0.933, paragraph cited
+0.900 -> 0.911, SAMM unchanged.
 """
 
 from __future__ import annotations
@@ -25,6 +29,7 @@ from langchain_core.retrievers import BaseRetriever
 from pydantic import ConfigDict
 
 from assistant.acronyms import Glossary
+from assistant.cross_references import follow
 from assistant.passages import Filters, Passage
 from assistant.terms import STOPWORDS, QUESTION_WORDS, tokens
 from ingest.chunking import doc_id_of
@@ -65,15 +70,27 @@ class HybridSearch:
         self.store = store
         self.embedder = embedder
         self._glossary: Glossary | None = None
-        self._glossary_version = None
+        self._sections: set[tuple[str, str]] = set()
+        self._version = None
+
+    def _refresh(self) -> None:
+        """Reload what is read from the whole store once (the glossary, the paragraphs that
+        exist) when its contents changed."""
+        version = self.store.keywords.chunk_count()
+        if self._glossary is None or version != self._version:
+            self._glossary = Glossary.from_store(self.store)
+            self._sections = self.store.keywords.sections()
+            self._version = version
 
     @property
     def glossary(self) -> Glossary:
-        version = self.store.keywords.chunk_count()
-        if self._glossary is None or version != self._glossary_version:
-            self._glossary = Glossary.from_store(self.store)
-            self._glossary_version = version
+        self._refresh()
         return self._glossary
+
+    @property
+    def sections(self) -> set[tuple[str, str]]:
+        self._refresh()
+        return self._sections
 
     def visible_doc_ids(self, filters: Filters, docs=None) -> list[str]:
         docs = self.store.documents() if docs is None else docs
@@ -136,8 +153,10 @@ class HybridSearch:
         for passage in ranked:
             if passage.chunk_id in stored:  # gone if its document was replaced a moment ago
                 passage.text, passage.metadata = stored[passage.chunk_id][0] or "", stored[passage.chunk_id][1] or {}
-                passage.extras["query"] = query_text
                 kept.append(passage)
+        kept = follow(self.store, kept, lambda ids: self._similarities(ids, vector), self.sections)
+        for passage in kept:
+            passage.extras["query"] = query_text
         if timings is not None:
             timings["retrieve"] = (time.perf_counter() - started) * 1000
         return kept

@@ -128,6 +128,11 @@ class KeywordIndex:
             found.setdefault(doc_id, set()).add(chunk_id)
         return found
 
+    def sections(self) -> set[tuple[str, str]]:
+        """Every (doc_id, paragraph) that has text: cross-references are looked up only
+        when the paragraph they name exists."""
+        return set(self._connect().execute("SELECT DISTINCT doc_id, section FROM chunk_text"))
+
     def chunk_count(self) -> int:
         return self._connect().execute("SELECT COALESCE(SUM(chunks), 0) FROM documents").fetchone()[0]
 
