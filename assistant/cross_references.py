@@ -38,13 +38,15 @@ def follow(store, passages: list[Passage], similarity, existing: set[tuple[str, 
     position = {(p.doc_id, p.section): i for i, p in reversed(list(enumerate(passages)))}
     taken = {(p.doc_id, p.section) for p in passages[:FOLLOW_FROM]}  # already among the best
     moves: dict[int, list[int]] = {}  # referrer -> passages found further down
-    fetch: list[tuple[int, str, str]] = []
+    fetch: list[tuple[int, str, str]] = []  # referrer, document, paragraph retrieval missed
+    budget = MAX_FOLLOWED
     for index, passage in enumerate(passages[:FOLLOW_FROM]):
         for section in referenced_sections(passage.text):
             key = (passage.doc_id, section)
-            if key in taken or (existing is not None and key not in existing) or len(fetch) + sum(map(len, moves.values())) >= MAX_FOLLOWED:
+            if budget == 0 or key in taken or (existing is not None and key not in existing):
                 continue
             taken.add(key)
+            budget -= 1
             if key in position:
                 moves.setdefault(index, []).append(position[key])
             else:
