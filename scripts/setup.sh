@@ -13,6 +13,17 @@ if [ ! -x .venv/bin/python ]; then
 fi
 .venv/bin/python -m pip install --quiet --upgrade pip
 .venv/bin/python -m pip install --quiet "torch==2.13.0"
+
+# llama.cpp (the LLM test's server) compiles for the build machine's CPU by default, and on a
+# CPU that reports AMX its AMX matrix kernel crashes the server on the first completion
+# (SIGSEGV in ggml_backend_amx_mul_mat, seen here). Build it portable (AVX2) instead, and
+# rebuild a native build found in the venv; --no-cache-dir, as pip's wheel cache ignores
+# CMAKE_ARGS and would hand back a native wheel built earlier.
+if [ "${1:-}" = "--test" ] && ! .venv/bin/python -c \
+    'import sys, llama_cpp; sys.exit(b"AMX_INT8 = 1" in llama_cpp.llama_print_system_info())' 2>/dev/null; then
+  CMAKE_ARGS="-DGGML_NATIVE=OFF -DGGML_AVX=ON -DGGML_AVX2=ON -DGGML_FMA=ON -DGGML_F16C=ON" \
+    .venv/bin/python -m pip install --quiet --no-cache-dir --force-reinstall --no-deps "llama-cpp-python==0.3.36"
+fi
 .venv/bin/python -m pip install --quiet -e ".${extras}"
 
 # The real-browser test of the app drives Debian's Chromium (playwright cannot download its own
