@@ -76,7 +76,7 @@ class HybridSearch:
     def _refresh(self) -> None:
         """Reload what is read from the whole store once (the glossary, the paragraphs that
         exist) when its contents changed."""
-        version = self.store.keywords.chunk_count()
+        version = self.store.keywords.version()
         if self._glossary is None or version != self._version:
             self._glossary = Glossary.from_store(self.store)
             self._sections = self.store.keywords.sections()

@@ -133,6 +133,13 @@ class KeywordIndex:
         when the paragraph they name exists."""
         return set(self._connect().execute("SELECT DISTINCT doc_id, section FROM chunk_text"))
 
+    def version(self) -> tuple:
+        """Changes whenever a document is added, replaced or removed: what readers key
+        caches of the whole index on (the chunk count alone misses a document replaced by
+        one of as many chunks)."""
+        return tuple(self._connect().execute(
+            "SELECT COUNT(*), COALESCE(SUM(chunks), 0), MAX(ingested_at), MAX(doc_id) FROM documents").fetchone())
+
     def chunk_count(self) -> int:
         return self._connect().execute("SELECT COALESCE(SUM(chunks), 0) FROM documents").fetchone()[0]
 

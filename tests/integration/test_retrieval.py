@@ -52,3 +52,19 @@ def test_a_paragraph_named_by_a_best_passage_follows_it(bundled_store, embedder)
     answer = Assistant(bundled_store, embedder).ask(question)
     assert not answer.refused and "IMO 3.3" in answer.answer
     assert any(c.source == "cscp_zarvia_fy2026-2028.pdf" and c.section == "4.e" for c in answer.citations)
+
+
+def test_the_glossary_follows_a_document_replaced_by_one_of_as_many_chunks(store, embedder, tmp_path):
+    from helpers import write
+    from ingest.pipeline import IngestOptions, ingest_paths
+
+    plan = tmp_path / "docs" / "plan.md"
+    write(plan, "# Plan\n\n1. Foreign Military Financing (FMF) buys six radars.\n")
+    ingest_paths([plan.parent], store, embedder, IngestOptions(workers=1))
+    search = HybridSearch(store, embedder)
+    assert "Foreign Military Financing" in search.glossary.expansions("What does FMF buy?")
+    write(plan, "# Plan\n\n1. International Military Education and Training (IMET) funds six seats.\n")
+    ingest_paths([plan.parent], store, embedder, IngestOptions(workers=1))
+    assert store.keywords.chunk_count() == 1  # as many chunks as before
+    assert "International Military Education and Training" in search.glossary.expansions("What does IMET fund?")
+    assert search.glossary.expansions("What does FMF buy?") == []
