@@ -122,7 +122,8 @@ class HybridSearch:
             return []
         visible = set(doc_ids)
         restricted = len(doc_ids) < len(docs)
-        expansions = self.glossary.expansions(question)
+        self._refresh()  # once per search: the glossary and the paragraph list share it
+        expansions = self._glossary.expansions(question)
         query_text = f"{question} ({'; '.join(expansions)})" if expansions else question
         vector = self.embedder.embed_query(query_text)
         where = None
@@ -154,7 +155,7 @@ class HybridSearch:
             if passage.chunk_id in stored:  # gone if its document was replaced a moment ago
                 passage.text, passage.metadata = stored[passage.chunk_id][0] or "", stored[passage.chunk_id][1] or {}
                 kept.append(passage)
-        kept = follow(self.store, kept, lambda ids: self._similarities(ids, vector), self.sections)
+        kept = follow(self.store, kept, lambda ids: self._similarities(ids, vector), self._sections)
         for passage in kept:
             passage.extras["query"] = query_text
         if timings is not None:
@@ -162,9 +163,9 @@ class HybridSearch:
         return kept
 
     def _similarities(self, chunk_ids: list[str], vector) -> dict[str, float]:
-        """The similarity to the question of passages only the keyword search found, from
-        their stored vectors: the answerer weighs every passage by its closeness in meaning,
-        and a keyword-only hit would otherwise have none."""
+        """The similarity to the question of passages dense search did not rank (keyword-only
+        hits, paragraphs reached by a cross-reference), from their stored vectors: the
+        answerer weighs every passage by its closeness in meaning."""
         if not chunk_ids:
             return {}
         import numpy as np
