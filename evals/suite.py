@@ -9,7 +9,10 @@ from pathlib import Path
 
 from ingest.errors import UserError
 
-TAGS = {"lookup", "synthesis", "comparison", "numbers", "acronyms", "unanswerable", "multi-document", "follow-up"}
+TAGS = {"lookup", "synthesis", "comparison", "numbers", "acronyms", "unanswerable", "multi-document", "follow-up",
+        # how planners ask over a real library (evals/suites/dsca.jsonl)
+        "list", "cross_document", "supersession", "prose", "near_miss", "names_document", "scenario", "two_part",
+        "figures"}
 
 
 @dataclass(frozen=True)

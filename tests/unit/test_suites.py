@@ -1,0 +1,50 @@
+"""The real-document suite's shape."""
+
+from __future__ import annotations
+
+import pytest
+
+
+# --- the real-document suite (evals/suites/dsca.jsonl) ---------------------------------------
+DSCA_MINIMUMS = {"near_miss": 25, "list": 15, "cross_document": 10, "supersession": 3, "prose": 5,
+                 "names_document": 5, "scenario": 5, "two_part": 5, "acronyms": 5, "figures": 3}
+
+
+def _dsca():
+    from evals.suite import load_suite
+    from helpers import ROOT
+
+    return load_suite(ROOT / "evals" / "suites" / "dsca.jsonl")
+
+
+def test_the_dsca_suite_has_the_kinds_of_question_planners_ask():
+    cases = _dsca()
+    assert len(cases) >= 120
+    counts = {tag: sum(tag in c.tags for c in cases) for tag in DSCA_MINIMUMS}
+    assert {t: n for t, n in counts.items() if n < DSCA_MINIMUMS[t]} == {}, counts
+    assert len({s["source"] for c in cases for s in c.reference_sources}) >= 25
+    assert len({c.id for c in cases}) == len(cases)
+    assert all("near_miss" not in c.tags or not c.answerable for c in cases)
+    assert all(len({s["source"] for s in c.reference_sources}) >= 2 for c in cases if "cross_document" in c.tags)
+
+
+def test_dsca_unanswerable_cases_carry_no_facts_and_answerable_ones_a_few_short_ones():
+    for case in _dsca():
+        if not case.answerable:
+            assert not case.reference_facts and not case.reference_sources, case.id
+            continue
+        assert 1 <= len(case.reference_facts) <= (6 if "list" in case.tags else 4), case.id
+        assert all(len(f) <= 70 for f in case.reference_facts), case.id  # short strings, not sentences
+
+
+def test_dsca_sources_are_files_of_the_declared_folder():
+    from evals.suite import suite_corpus
+    from helpers import ROOT
+
+    folder = ROOT.parent / "shared" / "realdocs" / "dsca"
+    if not folder.is_dir():
+        pytest.skip(f"{folder} is not on this machine")
+    assert suite_corpus(ROOT / "evals" / "suites" / "dsca.jsonl", ROOT) == folder.resolve()
+    names = {p.name for p in folder.iterdir()}
+    missing = {s["source"] for c in _dsca() for s in c.reference_sources} - names
+    assert not missing
