@@ -95,6 +95,7 @@ def _text_summary(summary: dict, comparison: dict | None) -> str:
     lines = []
     for name, suite in summary["suites"].items():
         lines.append(f"suite {name}: {suite['cases']} cases over {suite['corpus']} (backend {summary['backend']})")
+        lines += [f"  not ingested: {line}" for line in suite.get("left_out") or []]
         lines.append(f"  {'metric':<24} {'product':<26} naive baseline")
         for metric, product, naive in metric_rows(suite):
             mark = ""

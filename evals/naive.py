@@ -31,9 +31,17 @@ def _loader(path: Path):
 
 
 def load_documents(folder: Path) -> list:
-    """LangChain Documents, one per PDF page or per other file, in file-name order."""
+    """LangChain Documents, one per PDF page or per other file, in file-name order. A file its
+    loader cannot read (an HTML page named .pdf) is left out, as the product leaves it out."""
     files = sorted(p for p in Path(folder).rglob("*") if p.suffix.lower() in SUFFIXES and p.is_file())
-    return [doc for path in files for doc in _loader(path).load()]
+    documents = []
+    for path in files:
+        loader = _loader(path)
+        try:
+            documents += loader.load()
+        except Exception:  # noqa: BLE001 - pypdf raises several types for a file that is not a PDF
+            continue
+    return documents
 
 
 def split(documents: list) -> list:

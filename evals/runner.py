@@ -14,7 +14,7 @@ import hashlib
 import shutil
 import time
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable
 
@@ -80,19 +80,33 @@ def _cached_dir(kind: str, folder: Path, code: list[Path], embedder_name: str):
 
 
 def corpus_store(folder: Path, embedder):
-    """A store holding exactly the documents of a folder (cached, see the module doc)."""
+    """(store, left out): a store holding the documents of a folder (cached, see the module doc)
+    and one "file: reason" line per file that did not go in. A real library holds files that
+    fail (a scan with no text layer, an HTML page named .pdf), so such files are left out and
+    named rather than failing the suite; only a corpus where no document went in is refused."""
     from ingest.pipeline import IngestOptions, ingest_paths
     from ingest.store import Store
 
     code = list((ROOT / "ingest").rglob("*.py"))
     with _cached_dir("product", folder, code, embedder.name) as (directory, ready):
         store = Store(directory / "store", embedding_name=embedder.name)
+        left_out = directory / "left-out.txt"  # kept beside the cached store: a rerun lists them too
         if not ready:
             report = ingest_paths([folder], store, embedder, IngestOptions())
-            if report.failed:
-                raise UserError(f"ingesting the suite corpus {folder} failed: {report.summary()}")
+            if not store.documents():
+                raise UserError(f"ingesting the suite corpus {folder} failed: no document went in\n{report.summary()}")
+            left_out.write_text("".join(f"{_relative(o.path, folder)}: {o.detail}\n"
+                                        for o in report.outcomes if o.status in ("failed", "skipped")))
             (directory / "complete").write_text("ok\n")
-    return store
+        failures = left_out.read_text(encoding="utf-8").splitlines() if left_out.exists() else []
+    return store, failures
+
+
+def _relative(path: str, folder: Path) -> str:
+    try:
+        return str(Path(path).resolve().relative_to(folder.resolve()))
+    except ValueError:
+        return path
 
 
 def naive_index(folder: Path, embedder):
@@ -271,10 +285,11 @@ class SuiteRun:
     corpus: str  # the folder ingested, or "store: <dir>"
     product: list[dict]
     naive: list[dict] | None
+    left_out: list[str] = field(default_factory=list)  # corpus files not ingested, "file: reason"
 
 
 def run_suite(name: str, path: Path, cases: list[Case], assistant, index=None, corpus: str = "",
-              progress: Progress | None = None) -> SuiteRun:
+              progress: Progress | None = None, left_out: list[str] | None = None) -> SuiteRun:
     product, naive_records = [], [] if index is not None else None
     total = len(cases) * (2 if index is not None else 1)
     done = 0
@@ -289,7 +304,7 @@ def run_suite(name: str, path: Path, cases: list[Case], assistant, index=None, c
             done += 1
             if progress:
                 progress(f"{name} (naive): {case.id}", done, total)
-    return SuiteRun(name, Path(path), corpus, product, naive_records)
+    return SuiteRun(name, Path(path), corpus, product, naive_records, list(left_out or []))
 
 
 def summary_of(runs: list[SuiteRun], backend: str, resamples: int = 1000) -> dict:
@@ -297,7 +312,7 @@ def summary_of(runs: list[SuiteRun], backend: str, resamples: int = 1000) -> dic
            "retrieval_k": RETRIEVAL_K, "suites": {}}
     for run in runs:
         entry = {"path": str(run.path), "corpus": run.corpus, "cases": len(run.product),
-                 "product": summarize(run.product, resamples)}
+                 "left_out": run.left_out, "product": summarize(run.product, resamples)}
         if run.naive is not None:
             entry["naive"] = summarize(run.naive, resamples)
         out["suites"][run.name] = entry
@@ -332,8 +347,9 @@ def evaluate(suite_paths: list[Path], settings, embedder, backend: str = "extrac
             name = suite_name(path)
             if progress:
                 progress(f"{name}: preparing the store", 0, 1)
+            left_out: list[str] = []
             if folder is not None and not from_store:
-                store, corpus = corpus_store(folder, embedder), str(folder)
+                (store, left_out), corpus = corpus_store(folder, embedder), str(folder)
             else:
                 store = configured_store or make_store(settings, embedder)
                 corpus = f"store {store.store_dir}"
@@ -346,5 +362,5 @@ def evaluate(suite_paths: list[Path], settings, embedder, backend: str = "extrac
                 if progress:
                     progress(f"{name}: preparing the naive baseline", 0, 1)
                 index = naive_index(folder, embedder)
-            runs.append(run_suite(name, path, cases, assistant, index, corpus, progress))
+            runs.append(run_suite(name, path, cases, assistant, index, corpus, progress, left_out))
     return summary_of(runs, backend, resamples), runs

@@ -1,8 +1,33 @@
-"""The real-document suite's shape."""
+"""The real-document suite's shape, and a suite corpus that holds files which cannot be ingested."""
 
 from __future__ import annotations
 
 import pytest
+
+from helpers import make_pdf, write
+from ingest.errors import UserError
+
+
+def test_a_corpus_leaves_out_the_files_that_fail_and_names_them(tmp_path, embedder):
+    from evals.runner import corpus_store
+
+    folder = tmp_path / "library"
+    make_pdf(folder.mkdir() or folder / "memo.pdf", ["1. PURPOSE. This memo sets the 90 day deadline."])
+    write(folder / "page.pdf", "<!DOCTYPE html><html><body>not a PDF</body></html>")
+    store, left_out = corpus_store(folder, embedder)
+    assert [d.source for d in store.documents()] == ["memo.pdf"]
+    assert len(left_out) == 1 and left_out[0].startswith("page.pdf: ")
+    again, left_out_again = corpus_store(folder, embedder)  # the cached store names them too
+    assert left_out_again == left_out and [d.source for d in again.documents()] == ["memo.pdf"]
+
+
+def test_a_corpus_where_nothing_goes_in_is_refused(tmp_path, embedder):
+    from evals.runner import corpus_store
+
+    folder = tmp_path / "library"
+    write(folder / "page.pdf", "<html><body>not a PDF</body></html>")
+    with pytest.raises(UserError, match="no document went in"):
+        corpus_store(folder, embedder)
 
 
 # --- the real-document suite (evals/suites/dsca.jsonl) ---------------------------------------
@@ -48,3 +73,12 @@ def test_dsca_sources_are_files_of_the_declared_folder():
     names = {p.name for p in folder.iterdir()}
     missing = {s["source"] for c in _dsca() for s in c.reference_sources} - names
     assert not missing
+
+
+def test_the_naive_baseline_leaves_out_a_file_its_loader_cannot_read(tmp_path):
+    from evals import naive
+
+    make_pdf(tmp_path / "memo.pdf", ["1. PURPOSE. This memo sets the 90 day deadline."])
+    write(tmp_path / "page.pdf", "<html><body>not a PDF</body></html>")
+    documents = naive.load_documents(tmp_path)
+    assert [d.metadata["source"].endswith("memo.pdf") for d in documents] == [True]
