@@ -30,10 +30,12 @@ def _loader(path: Path):
     return TextLoader(str(path), encoding="utf-8")
 
 
-def load_documents(folder: Path) -> list:
-    """LangChain Documents, one per PDF page or per other file, in file-name order. A file its
-    loader cannot read (an HTML page named .pdf) is left out, as the product leaves it out."""
-    files = sorted(p for p in Path(folder).rglob("*") if p.suffix.lower() in SUFFIXES and p.is_file())
+def load_documents(folder: Path, files: list[Path] | None = None) -> list:
+    """LangChain Documents, one per PDF page or per other file, in file-name order (of the
+    folder, or of the given files of it). A file its loader cannot read (an HTML page named
+    .pdf) is left out, as the product leaves it out."""
+    files = sorted(p for p in (files if files is not None else Path(folder).rglob("*"))
+                   if p.suffix.lower() in SUFFIXES and p.is_file())
     documents = []
     for path in files:
         loader = _loader(path)

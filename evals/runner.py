@@ -48,8 +48,8 @@ def _digest(files: list[Path], base: Path, extra: str) -> str:
     return h.hexdigest()[:16]
 
 
-def _corpus_key(folder: Path, code: list[Path], embedder_name: str) -> str:
-    files = sorted(p for p in folder.rglob("*") if p.is_file())
+def _corpus_key(folder: Path, code: list[Path], embedder_name: str, files: list[Path] | None = None) -> str:
+    files = files if files is not None else sorted(p for p in folder.rglob("*") if p.is_file())
     digest = _digest(files, folder, embedder_name)
     return _digest(sorted(code), ROOT, digest)
 
@@ -61,10 +61,11 @@ def cache_root() -> Path:
 
 
 @contextmanager
-def _cached_dir(kind: str, folder: Path, code: list[Path], embedder_name: str):
-    """(directory, ready): the cache folder for this corpus and code, held under an exclusive
-    lock so that two runs at once build it once; ready when a previous run completed it."""
-    target = cache_root() / f"{kind}-{folder.name}-{_corpus_key(folder, code, embedder_name)}"
+def _cached_dir(kind: str, folder: Path, code: list[Path], embedder_name: str, files: list[Path] | None = None):
+    """(directory, ready): the cache folder for this corpus (or this subset of its files) and
+    code, held under an exclusive lock so that two runs at once build it once; ready when a
+    previous run completed it."""
+    target = cache_root() / f"{kind}-{folder.name}-{_corpus_key(folder, code, embedder_name, files)}"
     target.parent.mkdir(parents=True, exist_ok=True)
     with open(target.with_suffix(".lock"), "a+") as lock:
         fcntl.flock(lock, fcntl.LOCK_EX)  # blocks while another run builds the same store
@@ -79,20 +80,24 @@ def _cached_dir(kind: str, folder: Path, code: list[Path], embedder_name: str):
             fcntl.flock(lock, fcntl.LOCK_UN)
 
 
-def corpus_store(folder: Path, embedder):
-    """(store, left out): a store holding the documents of a folder (cached, see the module doc)
-    and one "file: reason" line per file that did not go in. A real library holds files that
+def corpus_store(folder: Path, embedder, include: tuple[str, ...] = ()):
+    """(store, left out): a store holding the documents of a folder, or of the files matching
+    the include globs (cached, see the module doc), and one "file: reason" line per file that
+    did not go in. A real library holds files that
     fail (a scan with no text layer, an HTML page named .pdf), so such files are left out and
     named rather than failing the suite; only a corpus where no document went in is refused."""
     from ingest.pipeline import IngestOptions, ingest_paths
     from ingest.store import Store
 
+    from evals.suite import corpus_files
+
     code = list((ROOT / "ingest").rglob("*.py"))
-    with _cached_dir("product", folder, code, embedder.name) as (directory, ready):
+    files = corpus_files(folder, include) if include else None
+    with _cached_dir("product", folder, code, embedder.name, files) as (directory, ready):
         store = Store(directory / "store", embedding_name=embedder.name)
         left_out = directory / "left-out.txt"  # kept beside the cached store: a rerun lists them too
         if not ready:
-            report = ingest_paths([folder], store, embedder, IngestOptions())
+            report = ingest_paths(files or [folder], store, embedder, IngestOptions())
             if not store.documents():
                 raise UserError(f"ingesting the suite corpus {folder} failed: no document went in\n{report.summary()}")
             left_out.write_text("".join(f"{_relative(o.path, folder)}: {o.detail}\n"
@@ -109,13 +114,15 @@ def _relative(path: str, folder: Path) -> str:
         return path
 
 
-def naive_index(folder: Path, embedder):
+def naive_index(folder: Path, embedder, include: tuple[str, ...] = ()):
     from evals import naive
+    from evals.suite import corpus_files
 
-    with _cached_dir("naive", folder, [ROOT / "evals" / "naive.py"], embedder.name) as (directory, ready):
+    files = corpus_files(folder, include) if include else None
+    with _cached_dir("naive", folder, [ROOT / "evals" / "naive.py"], embedder.name, files) as (directory, ready):
         if ready:
             return naive.open_index(embedder, directory / "chroma")
-        index = naive.build_index(naive.split(naive.load_documents(folder)), embedder, directory / "chroma")
+        index = naive.build_index(naive.split(naive.load_documents(folder, files)), embedder, directory / "chroma")
         (directory / "complete").write_text("ok\n")
         return index
 
@@ -331,14 +338,14 @@ def evaluate(suite_paths: list[Path], settings, embedder, backend: str = "extrac
     from assistant.audit import AuditLog
     from assistant.engine import Assistant
     from assistant.services import make_chat_model, make_store
-    from evals.suite import load_suite, suite_corpus, suite_name
+    from evals.suite import corpus_include, load_suite, suite_corpus, suite_name
 
-    loaded = [(Path(p), load_suite(Path(p)), suite_corpus(Path(p), ROOT)) for p in suite_paths]
+    loaded = [(Path(p), load_suite(Path(p)), suite_corpus(Path(p), ROOT), corpus_include(Path(p))) for p in suite_paths]
     chat_model = make_chat_model(settings, backend)
     runs = []
     with tempfile.TemporaryDirectory(prefix="planassist-eval-") as scratch:
         audit = AuditLog(Path(scratch) / "audit.jsonl")  # eval questions stay out of the user's audit log
-        for path, cases, folder in loaded:
+        for path, cases, folder, include in loaded:
             if tags:
                 cases = [c for c in cases if set(tags) & set(c.tags)]
             cases = cases[:limit] if limit else cases
@@ -349,7 +356,8 @@ def evaluate(suite_paths: list[Path], settings, embedder, backend: str = "extrac
                 progress(f"{name}: preparing the store", 0, 1)
             left_out: list[str] = []
             if folder is not None and not from_store:
-                (store, left_out), corpus = corpus_store(folder, embedder), str(folder)
+                (store, left_out) = corpus_store(folder, embedder, include)
+                corpus = str(folder) + (f" (include: {', '.join(include)})" if include else "")
             else:
                 store = configured_store or make_store(settings, embedder)
                 corpus = f"store {store.store_dir}"
@@ -361,6 +369,6 @@ def evaluate(suite_paths: list[Path], settings, embedder, backend: str = "extrac
             if naive and folder is not None:
                 if progress:
                     progress(f"{name}: preparing the naive baseline", 0, 1)
-                index = naive_index(folder, embedder)
+                index = naive_index(folder, embedder, include)
             runs.append(run_suite(name, path, cases, assistant, index, corpus, progress, left_out))
     return summary_of(runs, backend, resamples), runs

@@ -30,6 +30,38 @@ def test_a_corpus_where_nothing_goes_in_is_refused(tmp_path, embedder):
         corpus_store(folder, embedder)
 
 
+
+def test_a_corpus_file_can_name_a_subset_of_its_folder(tmp_path):
+    from evals.suite import corpus_files, corpus_include, suite_corpus
+
+    for name in ("DSCA_00-01.pdf", "DSCA_07-45.pdf", "DoD_Directive_4515.12.pdf", ".hidden.pdf"):
+        write(tmp_path / "docs" / name, "x")
+    suite = tmp_path / "s.jsonl"
+    (tmp_path / "s.corpus").write_text("docs\n\ninclude: DSCA_00-*.pdf\ninclude: DoD_*\n")
+    folder = suite_corpus(suite, tmp_path)
+    assert folder == (tmp_path / "docs").resolve()
+    assert corpus_include(suite) == ("DSCA_00-*.pdf", "DoD_*")
+    assert [p.name for p in corpus_files(folder, corpus_include(suite))] == ["DSCA_00-01.pdf", "DoD_Directive_4515.12.pdf"]
+    assert [p.name for p in corpus_files(folder)] == ["DSCA_00-01.pdf", "DSCA_07-45.pdf", "DoD_Directive_4515.12.pdf"]
+    with pytest.raises(UserError, match="no file of .* matches the include globs nothing-\\*"):
+        corpus_files(folder, ("nothing-*",))
+    (tmp_path / "s.corpus").write_text("docs\nDSCA_00-*.pdf\n")
+    with pytest.raises(UserError, match="s.corpus line 2: expected 'include: GLOB'"):
+        corpus_include(suite)
+
+
+def test_a_subset_store_holds_only_the_included_files(tmp_path, embedder):
+    from evals.runner import corpus_store
+
+    folder = tmp_path / "library"
+    folder.mkdir()
+    make_pdf(folder / "memo_a.pdf", ["1. PURPOSE. This memo sets the 90 day deadline."])
+    make_pdf(folder / "memo_b.pdf", ["1. PURPOSE. This memo sets the 30 day deadline."])
+    subset, _ = corpus_store(folder, embedder, ("memo_a*",))
+    whole, _ = corpus_store(folder, embedder)
+    assert [d.source for d in subset.documents()] == ["memo_a.pdf"]
+    assert sorted(d.source for d in whole.documents()) == ["memo_a.pdf", "memo_b.pdf"]
+
 # --- the real-document suite (evals/suites/dsca.jsonl) ---------------------------------------
 DSCA_MINIMUMS = {"near_miss": 25, "list": 15, "cross_document": 10, "supersession": 3, "prose": 5,
                  "names_document": 5, "scenario": 5, "two_part": 5, "acronyms": 5, "figures": 3}
@@ -82,3 +114,24 @@ def test_the_naive_baseline_leaves_out_a_file_its_loader_cannot_read(tmp_path):
     write(tmp_path / "page.pdf", "<html><body>not a PDF</body></html>")
     documents = naive.load_documents(tmp_path)
     assert [d.metadata["source"].endswith("memo.pdf") for d in documents] == [True]
+
+
+def test_the_ci_subset_suite_is_in_sync_and_spans_at_least_60_documents():
+    import subprocess
+    import sys
+
+    from evals.suite import corpus_files, corpus_include, load_suite, suite_corpus
+    from helpers import ROOT
+
+    ci = ROOT / "evals" / "suites" / "dsca-ci.jsonl"
+    if not (ROOT.parent / "shared" / "realdocs" / "dsca").is_dir():
+        pytest.skip("../shared/realdocs/dsca is not on this machine")
+    files = corpus_files(suite_corpus(ci, ROOT), corpus_include(ci))
+    assert len(files) >= 60
+    names = {p.name for p in files}
+    cases = load_suite(ci)
+    assert all(s["source"] in names for c in cases for s in c.reference_sources)
+    assert sum(c.answerable for c in cases) >= 40 and sum(not c.answerable for c in cases) >= 20
+    check = subprocess.run([sys.executable, str(ROOT / "scripts" / "make_ci_suite.py"), "--check"],
+                           capture_output=True, text=True)
+    assert check.returncode == 0, check.stderr
