@@ -3,7 +3,8 @@ through Assistant.ask) and the naive LangChain baseline on the same cases, one r
 case and system, then a summary with bootstrap intervals.
 
 A suite that declares its corpus (evals/suites/<name>.corpus) is run over a scratch store
-holding exactly that folder. Scratch stores are cached under <cache>/eval-stores, keyed by
+holding exactly that folder, or the subset its `include:` globs name; files that fail to
+ingest are left out and listed. Scratch stores are cached under <cache>/eval-stores, keyed by
 the corpus files' bytes, the ingestion code and the embedding model, so a rerun with nothing
 changed skips ingestion, and any change to the documents or to chunking rebuilds them."""
 
@@ -83,9 +84,9 @@ def _cached_dir(kind: str, folder: Path, code: list[Path], embedder_name: str, f
 def corpus_store(folder: Path, embedder, include: tuple[str, ...] = ()):
     """(store, left out): a store holding the documents of a folder, or of the files matching
     the include globs (cached, see the module doc), and one "file: reason" line per file that
-    did not go in. A real library holds files that
-    fail (a scan with no text layer, an HTML page named .pdf), so such files are left out and
-    named rather than failing the suite; only a corpus where no document went in is refused."""
+    did not go in. A real library holds files that fail (a scan with no text layer, an HTML
+    page named .pdf), so they are left out and named rather than failing the suite; only a
+    corpus where no document went in is refused."""
     from ingest.pipeline import IngestOptions, ingest_paths
     from ingest.store import Store
 
