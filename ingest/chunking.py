@@ -69,11 +69,34 @@ def _is_caps_heading(text: str) -> bool:
             and not text.rstrip().endswith((",", ";")) and "|" not in text)
 
 
+def _part_styles(document: LoadedDocument) -> list[str]:
+    """The numbering style of the main text and of each enclosure/attachment after it, in
+    order: a memo that restates SAMM paragraphs (C9.7.1.2.) can attach guidance numbered
+    I./A./1. that the SAMM style would not read."""
+    parts: list[list[str]] = [[]]
+    annex = None
+    for page in document.pages:
+        page_top = True
+        for raw in page.text.splitlines():
+            line = raw.strip()
+            if not line:
+                continue
+            name = None if document.markdown_headings else parse_annex(line, page_top)
+            page_top = False
+            if name and name != annex:
+                annex = name
+                parts.append([])
+            parts[-1].append(line)
+    whole = numbering_style([line for lines in parts for line in lines])
+    return [whole] + [numbering_style(lines, default=whole) for lines in parts[1:]]
+
+
 def structure(document: LoadedDocument) -> list[_Block]:
     """The document as numbered paragraphs and headed text, in reading order."""
     blocks: list[_Block] = []
     headings: list[tuple[int, str]] = []
-    style = numbering_style([line.strip() for page in document.pages for line in page.text.splitlines()])
+    styles = _part_styles(document)
+    style = styles.pop(0)
     outline = Outline(style)
     if style == "statute" and (number := _USC_TITLE.search(document.title)):
         outline.set_section(number.group(1) or number.group(2))
@@ -102,6 +125,7 @@ def structure(document: LoadedDocument) -> list[_Block]:
         nonlocal annex, glossary
         if name != annex:  # a running "ENCLOSURE 2" line on each page is not a new enclosure
             annex, glossary = name, None
+            outline.style = styles.pop(0) if styles else outline.style
             outline.reset()
 
     for page in document.pages:
@@ -121,7 +145,7 @@ def structure(document: LoadedDocument) -> list[_Block]:
                 if annex_match := ANNEX.match(text):
                     open_annex(f"Annex {annex_match.group(2)}" if annex_match.group(1).lower() == "annex"
                                else f"{annex_match.group(1).title()} {annex_match.group(2)}")
-                numbered = outline.parse(text)
+                numbered = outline.parse(text, heading=True)
                 if numbered:
                     section = qualified(numbered[0])
                 set_heading(level, text)
@@ -131,6 +155,10 @@ def structure(document: LoadedDocument) -> list[_Block]:
                 headings.clear()
                 set_heading(1, line)
                 section = annex
+                continue
+            if glossary == "Glossary" and _CHAPTER.match(line):
+                set_heading(2, line)  # "PART I. ABBREVIATIONS AND ACRONYMS" of a glossary
+                section = glossary
                 continue
             if _CHAPTER.match(line) and len(line.split()) <= 12 and not GLOSSARY_HEADING.match(line):
                 annex, glossary = None, None

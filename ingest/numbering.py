@@ -112,9 +112,11 @@ class Outline:
             return value == 1 and not self.levels
         return 0 < value - tops[0].ordinal <= 3
 
-    def parse(self, line: str) -> tuple[str, str] | None:
-        """(paragraph id, rest of line) when the line opens a numbered paragraph."""
-        if match := SAMM_ID.match(line):
+    def parse(self, line: str, heading: bool = False) -> tuple[str, str] | None:
+        """(paragraph id, rest of line) when the line opens a numbered paragraph. A heading
+        (Markdown '## (e) Notice ...') may skip values: an excerpt leaves subsections out."""
+        if (match := SAMM_ID.match(line)) and (self.style == "samm" or _rest_ok(line[match.end():].strip())):
+            # outside SAMM-numbered text a bare "C9.8.5." opening a line is a wrapped citation
             return self._explicit(match.group(1)), line[match.end():].strip()
         if self.style == "samm":
             return None
@@ -165,7 +167,7 @@ class Outline:
             if kind in kinds:
                 index = kinds.index(kind)
                 ahead = ordinal - self.levels[index].ordinal
-                if 0 < ahead <= (3 if kind == "num" and index == 0 else 2):
+                if 0 < ahead <= (26 if heading else 3 if kind == "num" and index == 0 else 2):
                     self.levels = self.levels[:index] + [_Level(kind, ordinal, label)]
                     return format_id(self.levels), rest
         for kind, ordinal in candidates:  # or the first value of a new level
@@ -186,7 +188,7 @@ def _rest_ok(rest: str) -> bool:
     return bool(rest) and (rest[0].isupper() or rest[0] in "(\"'\u201c\u00a7$")
 
 
-def numbering_style(lines: list[str]) -> str:
+def numbering_style(lines: list[str], default: str | None = None, evidence: int = 3) -> str:
     """The document's numbering style: 'samm' (C4.2.1.), 'decimal' (2.4.1), 'statute'
     ((a), (1), (A) under a section number) or 'plan' (3.b.(2), memo 1./a./(1), III.A.1).
     A document keeps to one; knowing which stops wrapped text such as '... IMO\n1.3.
@@ -201,7 +203,12 @@ def numbering_style(lines: list[str]) -> str:
             counts["plan"] += 1
         elif STATUTE_SECTION.match(line):
             counts["statute"] += 3
-    return max(counts, key=lambda k: (counts[k], k == "plan"))
+        elif (match := _MARKER.match(line)) and match.group(2) and not match.group(2).isdigit() \
+                and match.group(2)[0].isupper():
+            counts["plan"] += 1  # "II. Implementation", "B. Responsibilities": a memo's outline
+    best = max(counts, key=lambda k: (counts[k], k == "plan"))
+    # an enclosure with a number or two of another style keeps its document's style
+    return default if default and counts[best] < evidence else best
 
 
 def parse_annex(line: str, page_top: bool) -> str | None:
@@ -209,9 +216,11 @@ def parse_annex(line: str, page_top: bool) -> str | None:
     ("Attachment 2: Implementation Guidance") only at the top of a page, where memos put it;
     a table-of-contents line ("ENCLOSURE 2: RESPONSIBILITIES .... 7") never."""
     match = ANNEX.match(line)
-    if not match or _TOC_LEADER.search(line):
+    if not match:
         return None
     kind, number, rest = match.group(1), match.group(2), match.group(3)
+    if rest and _TOC_LEADER.search(rest):
+        return None
     if not (kind.isupper() or page_top or _is_caps(rest or "X")):
         return None
     return f"{kind.title()} {number}"
