@@ -96,6 +96,10 @@ def structure(document: LoadedDocument) -> list[_Block]:
     blocks: list[_Block] = []
     headings: list[tuple[int, str]] = []
     styles = _part_styles(document)
+    # the glossary is the last GLOSSARY line's: earlier ones are the table of contents
+    last_glossary = {match.group(1).upper(): (page.number, line.strip())
+                     for page in document.pages for line in page.text.splitlines()
+                     if (match := GLOSSARY_HEADING.match(line.strip()))}
     style = styles.pop(0)
     outline = Outline(style)
     if style == "statute" and (number := _USC_TITLE.search(document.title)):
@@ -166,7 +170,8 @@ def structure(document: LoadedDocument) -> list[_Block]:
                 headings.clear()
                 set_heading(1, line)
                 continue
-            if (kind := GLOSSARY_HEADING.match(line)) and _is_caps_heading(line):
+            if (kind := GLOSSARY_HEADING.match(line)) and _is_caps_heading(line) \
+                    and last_glossary.get(kind.group(1).upper()) == (page.number, line):
                 glossary = kind.group(1).title()
                 if glossary == "Glossary":
                     annex = None

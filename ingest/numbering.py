@@ -28,6 +28,7 @@ ANNEX = re.compile(r"^(ANNEX|APPENDIX|ENCLOSURE|ATTACHMENT|TAB|Annex|Appendix|En
                    r"\s+([A-Z0-9]{1,3})(?:\s*[-:.\u2013\u2014]\s*(.*))?$")
 GLOSSARY_HEADING = re.compile(r"^(?:PART\s+[IV]+[.:]?\s+)?(GLOSSARY|DEFINITIONS)\.?$", re.I)
 STATUTE_SECTION = re.compile(r"^(?:#+\s*)?(?:\u00a7+|Sec\.|SEC\.)\s*(\d{1,5}[a-z]?)\.\s")
+_TOC_LEADER_DOTS = re.compile(r"\.{5,}|\u2026{2,}|(\.\s){4,}")
 _TOC_LEADER = re.compile(r"\.{4,}|\u2026{2,}|\s\d{1,3}$")
 _GLOSSARY_TERM = re.compile(r"^([A-Za-z*][\w*()/&'\u2019,-]*(?:\s+[\w()/&'\u2019-]+){0,6})[.:]\s+(\S.*)$")
 _ROMAN = {"i": 1, "v": 5, "x": 10}
@@ -115,6 +116,8 @@ class Outline:
     def parse(self, line: str, heading: bool = False) -> tuple[str, str] | None:
         """(paragraph id, rest of line) when the line opens a numbered paragraph. A heading
         (Markdown '## (e) Notice ...') may skip values: an excerpt leaves subsections out."""
+        if _TOC_LEADER_DOTS.search(line):
+            return None  # a table-of-contents line ("2.4. DoD Component Heads ........ 6")
         if (match := SAMM_ID.match(line)) and (self.style == "samm" or _rest_ok(line[match.end():].strip())):
             # outside SAMM-numbered text a bare "C9.8.5." opening a line is a wrapped citation
             return self._explicit(match.group(1)), line[match.end():].strip()
@@ -226,8 +229,8 @@ def parse_annex(line: str, page_top: bool) -> str | None:
     return f"{kind.title()} {number}"
 
 
-_COVER = re.compile(r"^(MEMORANDUM|SUBJECT|REFERENCES?\b|DISTRIBUTION|ATTACHMENTS?:?$|ENCLOSURES?:?$|CC:|"
-                    r"IN REPLY REFER|DRAFT\b)|^[^,]*,|\b(AGENCY|DEPARTMENT|DIRECTOR|COMMAND|SECRETARY|CENTER|"
+_COVER = re.compile(r"^(MEMORANDUM|SUBJECT|REFERENCES?\b|ATTACHMENTS?:?$|ENCLOSURES?:?$|CC:|"
+                    r"IN REPLY REFER|DRAFT\b|DEPARTMENT OF\b|(DEPUTY|DIRECTOR|COMMANDER|CHIEF)\b)|^[^,]*,|\b(AGENCY|DEPARTMENT|DIRECTOR|COMMAND|SECRETARY|CENTER|"
                     r"SERVICE|OFFICE|DIVISION|WASHINGTON|HEADQUARTERS)\W*$")
 
 
