@@ -209,6 +209,8 @@ def numbering_style(lines: list[str], default: str | None = None, evidence: int 
         elif (match := _MARKER.match(line)) and match.group(2) and not match.group(2).isdigit() \
                 and match.group(2)[0].isupper():
             counts["plan"] += 1  # "II. Implementation", "B. Responsibilities": a memo's outline
+    if counts["samm"] < 3:
+        counts["samm"] = 0  # one "C9.8.5." opening a line is a wrapped citation, not SAMM numbering
     best = max(counts, key=lambda k: (counts[k], k == "plan"))
     # an enclosure with a number or two of another style keeps its document's style
     return default if default and counts[best] < evidence else best
