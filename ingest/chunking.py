@@ -69,6 +69,31 @@ def _is_caps_heading(text: str) -> bool:
             and not text.rstrip().endswith((",", ";")) and "|" not in text)
 
 
+_LONE_MARKER = re.compile(r"^(?:\(?[0-9A-Za-z]{1,4}\)|[0-9A-Za-z]{1,4}\.)$")
+_MARKER_START = re.compile(r"^(?:\(?[0-9A-Za-z]{1,4}\)|[0-9A-Za-z]{1,4}\.|C\d)")
+
+
+def _joined_markers(lines: list[str]) -> list[str]:
+    """Stripped lines, with a marker that stands alone ("1." or "a." on its own line, as some
+    PDFs lay out a hanging indent) joined to the text it numbers."""
+    joined: list[str] = []
+    pending = ""
+    for raw in lines:
+        line = raw.strip()
+        if pending and line:
+            # "... see Annex\nB.\n3.c.(1) LOE 1" is a wrapped word, not a hanging marker
+            joined.append(f"{pending}\n{line}" if _MARKER_START.match(line) else f"{pending} {line}")
+            pending = ""
+        elif _LONE_MARKER.match(line) and (not joined or not joined[-1] or joined[-1].isupper()
+                                            or joined[-1].endswith((".", ":", ";"))):
+            pending = line
+        else:
+            joined.append(line)
+    if pending:
+        joined.append(pending)
+    return [part for line in joined for part in line.split("\n")]
+
+
 def _part_styles(document: LoadedDocument) -> list[str]:
     """The numbering style of the main text and of each enclosure/attachment after it, in
     order: a memo that restates SAMM paragraphs (C9.7.1.2.) can attach guidance numbered
@@ -77,8 +102,7 @@ def _part_styles(document: LoadedDocument) -> list[str]:
     annex = None
     for page in document.pages:
         page_top = True
-        for raw in page.text.splitlines():
-            line = raw.strip()
+        for line in _joined_markers(page.text.splitlines()):
             if not line:
                 continue
             name = None if document.markdown_headings else parse_annex(line, page_top)
@@ -99,7 +123,7 @@ def structure(document: LoadedDocument) -> list[_Block]:
     # the glossary is the last GLOSSARY line's: earlier ones are the table of contents
     last_glossary = {match.group(1).upper(): (page.number, line.strip())
                      for page in document.pages for line in page.text.splitlines()
-                     if (match := GLOSSARY_HEADING.match(line.strip()))}
+                     if (match := GLOSSARY_HEADING.match(line.strip())) and line.isupper()}
     style = styles.pop(0)
     outline = Outline(style)
     if style == "statute" and (number := _USC_TITLE.search(document.title)):
@@ -134,8 +158,7 @@ def structure(document: LoadedDocument) -> list[_Block]:
 
     for page in document.pages:
         page_top = True
-        for raw in page.text.splitlines():
-            line = raw.strip()
+        for line in _joined_markers(page.text.splitlines()):
             if not line:
                 current = None  # a blank line ends a paragraph (Markdown, text, DOCX)
                 previous = ""
@@ -155,6 +178,8 @@ def structure(document: LoadedDocument) -> list[_Block]:
                 set_heading(level, text)
                 continue
             if name := parse_annex(line, at_top):
+                if name == annex:
+                    continue  # the enclosure's running "ENCLOSURE 2" line on each page
                 open_annex(name)
                 headings.clear()
                 set_heading(1, line)

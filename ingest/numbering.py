@@ -251,7 +251,7 @@ def _is_caps(text: str) -> bool:
 def glossary_term(line: str, previous: str) -> tuple[str, str] | None:
     """(term, definition) for a glossary entry: 'term.  Definition ...' opening a paragraph
     (after a blank line or a sentence end)."""
-    if previous.strip() and not previous.rstrip().endswith((".", ":")):
+    if previous.strip() and not previous.rstrip().endswith((".", ":", ".)")):
         return None
     match = _GLOSSARY_TERM.match(line)
     if not match:
