@@ -78,8 +78,8 @@ def _joined_markers(lines: list[str]) -> list[str]:
     PDFs lay out a hanging indent) joined to the text it numbers."""
     joined: list[str] = []
     pending = ""
-    for raw in lines:
-        line = raw.strip()
+    lines = _mended_markers([raw.strip() for raw in lines])
+    for line in lines:
         if pending and line:
             # "... see Annex\nB.\n3.c.(1) LOE 1" is a wrapped word, not a hanging marker
             joined.append(f"{pending}\n{line}" if _MARKER_START.match(line) else f"{pending} {line}")
@@ -92,6 +92,22 @@ def _joined_markers(lines: list[str]) -> list[str]:
     if pending:
         joined.append(pending)
     return [part for line in joined for part in line.split("\n")]
+
+
+_MARKER_HEAD = re.compile(r"^\(?[0-9A-Za-z]{0,4}$")
+_MARKER_TAIL = re.compile(r"^(?:\.|[0-9A-Za-z]{0,3}\))(?=\s)")
+
+
+def _mended_markers(lines: list[str]) -> list[str]:
+    """A marker that the PDF's text layer broke across lines ("c\n.  DoD property",
+    "(\n1)  Section 2778", "(2\n)  Chapter 35") put back together."""
+    mended: list[str] = []
+    for line in lines:
+        if mended and mended[-1] and _MARKER_HEAD.match(mended[-1]) and _MARKER_TAIL.match(line):
+            mended[-1] += line
+        else:
+            mended.append(line)
+    return mended
 
 
 def _part_styles(document: LoadedDocument) -> list[str]:
@@ -128,6 +144,10 @@ def structure(document: LoadedDocument) -> list[_Block]:
     outline = Outline(style)
     if style == "statute" and (number := _USC_TITLE.search(document.title)):
         outline.set_section(number.group(1) or number.group(2))
+    # a message written all in capitals (DSCA's older cables) has no capitals-only headings
+    lettered = [line for page in document.pages for line in page.text.splitlines() if sum(map(str.isalpha, line)) > 8]
+    all_caps = len(lettered) >= 10 and sum(line.isupper() for line in lettered) > 0.6 * len(lettered)
+    in_distribution = False  # the addressees under DISTRIBUTION LIST are not headings
     annex: str | None = None
     glossary: str | None = None  # "Glossary" or "Definitions" while inside one
     section = ""
@@ -158,6 +178,7 @@ def structure(document: LoadedDocument) -> list[_Block]:
 
     for page in document.pages:
         page_top = True
+        in_distribution = False
         for line in _joined_markers(page.text.splitlines()):
             if not line:
                 current = None  # a blank line ends a paragraph (Markdown, text, DOCX)
@@ -181,6 +202,7 @@ def structure(document: LoadedDocument) -> list[_Block]:
                 if name == annex:
                     continue  # the enclosure's running "ENCLOSURE 2" line on each page
                 open_annex(name)
+                in_distribution = False
                 headings.clear()
                 set_heading(1, line)
                 section = annex
@@ -189,7 +211,10 @@ def structure(document: LoadedDocument) -> list[_Block]:
                 set_heading(2, line)  # "PART I. ABBREVIATIONS AND ACRONYMS" of a glossary
                 section = glossary
                 continue
-            if _CHAPTER.match(line) and len(line.split()) <= 12 and not GLOSSARY_HEADING.match(line):
+            wrapped = bool(last) and not last.endswith((".", ":", ";")) and not last.isupper() \
+                or bool(last) and all_caps and not last.endswith((".", ":", ";"))
+            if _CHAPTER.match(line) and len(line.split()) <= 12 and not GLOSSARY_HEADING.match(line) \
+                    and not wrapped:  # "... IN ACCORDANCE WITH\nCHAPTER 2 OF REF D." is a wrapped line
                 annex, glossary = None, None
                 outline.reset()
                 headings.clear()
@@ -214,6 +239,7 @@ def structure(document: LoadedDocument) -> list[_Block]:
                 glossary = None  # a numbered paragraph ends a memo's definitions
             if numbered:
                 ident, rest = numbered
+                in_distribution = False
                 # "1. SITUATION" or "C5.1. - Letter of Request Submissions": a numbered heading
                 if _is_caps_heading(rest) or rest.startswith(("- ", "\u2013 ")):
                     level = 2 if ident.count(".") == 0 or (ident.startswith("C") and ident.count(".") == 1) else 3
@@ -225,8 +251,10 @@ def structure(document: LoadedDocument) -> list[_Block]:
                 blocks.append(current)
                 current.add(line, page.number)
                 continue
-            if _is_caps_heading(line) and not line.endswith(".") and not is_cover_line(line):
+            if (_is_caps_heading(line) and not line.endswith(".") and not is_cover_line(line)
+                    and not all_caps and not in_distribution):
                 set_heading(3 if headings and headings[0][0] == 1 else 2, line)
+                in_distribution = line.startswith("DISTRIBUTION")
                 continue
             if current is None:
                 current = _Block(section, heading_path())

@@ -251,14 +251,14 @@ def _is_caps(text: str) -> bool:
 def glossary_term(line: str, previous: str) -> tuple[str, str] | None:
     """(term, definition) for a glossary entry: 'term.  Definition ...' opening a paragraph
     (after a blank line or a sentence end)."""
-    if previous.strip() and not previous.rstrip().endswith((".", ":", ".)")):
+    if previous.strip() and not previous.rstrip().endswith((".", ":", ")")):
         return None
     match = _GLOSSARY_TERM.match(line)
     if not match:
         return None
     term, rest = match.group(1).strip(" *"), match.group(2)
-    if len(term) < 2 or term.split()[0].lower() in ("the", "this", "these", "see", "unless", "a", "an",
-                                                       "in", "for", "if", "when", "it", "as"):
+    if len(term) < 2 or term.split()[0].lower() in ("the", "this", "these", "see", "unless", "a", "an", "in",
+                                                       "for", "if", "when", "it", "as", "also", "source", "note"):
         return None
     return term, rest
 
