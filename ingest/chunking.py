@@ -12,7 +12,7 @@ import re
 from dataclasses import dataclass, field
 
 from ingest.identity import document_identity, identity_text, short_identity
-from ingest.numbering import (ANNEX, GLOSSARY_HEADING, STATUTE_SECTION, Outline, glossary_term,
+from ingest.numbering import (ANNEX, GLOSSARY_HEADING, NEW_ISSUANCE, STATUTE_SECTION, Outline, glossary_term,
                               is_cover_line, numbering_style, parse_annex)
 from ingest.records import Chunk, LoadedDocument
 from ingest.sentences import split_spans
@@ -24,6 +24,7 @@ MAX_WORDS = 150
 _MD_HEADING = re.compile(r"^(#{1,6})\s+(.+?)\s*#*$")
 _DASHES = "-\u2013\u2014 "
 _CHAPTER = re.compile(r"^(CHAPTER|Chapter|PART|Part)\s+(\d{1,2}|[IVX]{1,5})\b")
+_COPY_TO = re.compile(r"^(copy to|cc)\s*:", re.I)
 _USC_TITLE = re.compile(r"U\.?\s?S\.?\s?C\.?\s*(?:\u00a7+\s*)?(\d{1,5}[a-z]?)\b|^\s*\u00a7+\s*(\d{1,5}[a-z]?)\b")
 
 
@@ -251,6 +252,13 @@ def structure(document: LoadedDocument) -> list[_Block]:
                 blocks.append(current)
                 current.add(line, page.number)
                 continue
+            if NEW_ISSUANCE.match(line):
+                # another document begins (a memo's attached DoD instruction): its outline is its own
+                outline.reset()
+                annex, glossary, section, current = None, None, "", None
+                headings.clear()
+            if _COPY_TO.match(line):
+                in_distribution = True  # "Copy to:" / "cc:" addressees are no headings either
             if (_is_caps_heading(line) and not line.endswith(".") and not is_cover_line(line)
                     and not all_caps and not in_distribution):
                 set_heading(3 if headings and headings[0][0] == 1 else 2, line)

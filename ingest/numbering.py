@@ -166,13 +166,23 @@ class Outline:
             return None
         candidates = _candidates(paren, label)
         kinds = self._kinds()
+        if not paren and label.isdigit() and len(self.levels) >= 2 and (
+                self.levels[-1].kind in ("pnum", "plower") or "num2" in kinds):
+            # Joint Publications go on 1. a. (1) (a) 1. a): a "1." under "(a)" opens a level
+            candidates.append(("num2", int(label)))
+        continuing = []
         for kind, ordinal in candidates:  # the next value of a level already open
             if kind in kinds:
                 index = kinds.index(kind)
                 ahead = ordinal - self.levels[index].ordinal
                 if 0 < ahead <= (26 if heading else 3 if kind == "num" and index == 0 else 2):
-                    self.levels = self.levels[:index] + [_Level(kind, ordinal, label)]
-                    return format_id(self.levels), rest
+                    continuing.append((index, kind, ordinal))
+        if continuing:
+            # the innermost level that continues ("3." after a nested "2."), unless the line
+            # reads as a title ("4.  Airspace Coordinating Measures"): that is an outer one
+            index, kind, ordinal = min(continuing) if _title_like(rest) else max(continuing)
+            self.levels = self.levels[:index] + [_Level(kind, ordinal, label)]
+            return format_id(self.levels), rest
         for kind, ordinal in candidates:  # or the first value of a new level
             if kind in kinds or ordinal != 1:
                 continue
@@ -185,6 +195,13 @@ class Outline:
             self.levels.append(_Level(kind, ordinal, label))
             return format_id(self.levels), rest
         return None
+
+
+def _title_like(text: str) -> bool:
+    words = text.split()
+    return 0 < len(words) <= 8 and not text.rstrip().endswith((".", ",", ";")) and all(
+        w[0].isupper() or w.lower() in ("of", "and", "for", "the", "on", "in", "to", "a", "an", "with", "by")
+        for w in words if w[0].isalpha())
 
 
 def _rest_ok(rest: str) -> bool:
@@ -231,7 +248,8 @@ def parse_annex(line: str, page_top: bool) -> str | None:
     return f"{kind.title()} {number}"
 
 
-_COVER = re.compile(r"^(MEMORANDUM|SUBJECT|REFERENCES?\b|ATTACHMENTS?:?$|ENCLOSURES?:?$|CC:|"
+NEW_ISSUANCE = re.compile(r"^(INSTRUCTION|DIRECTIVE|MANUAL)$")  # the cover of an issuance attached to a memo
+_COVER = re.compile(r"^(INSTRUCTION$|DIRECTIVE$|MANUAL$|/S(IGNED)?/|MEMORANDUM|SUBJECT|REFERENCES?\b|ATTACHMENTS?:?$|ENCLOSURES?:?$|CC:|"
                     r"IN REPLY REFER|DRAFT\b|DEPARTMENT OF\b|(DEPUTY|DIRECTOR|COMMANDER|CHIEF)\b)|^[^,]*,|\b(AGENCY|DEPARTMENT|DIRECTOR|COMMAND|SECRETARY|CENTER|"
                     r"SERVICE|OFFICE|DIVISION|WASHINGTON|HEADQUARTERS)\W*$")
 
