@@ -4,7 +4,8 @@
 as chunked on this branch); for each, the page was read and the id it should carry decided by
 the convention in ingest/numbering.py. A chunk is found by file, page and the words it starts
 with. Sampled accuracy: 19/50 before the outline parser (ingest/chunking.py at ca1b1ab), 29/50
-with it; the misses still open are marked xfail (strict, so a fix shows up as XPASS).
+with it, 38/50 after the fixes that followed; the misses still open are marked xfail (strict,
+so a fix shows up as XPASS).
 """
 
 from __future__ import annotations
@@ -37,20 +38,20 @@ CASES = [  # (file, page, the chunk's first words, expected paragraph id)
     pytest.param(*('DSCA_02-13.pdf', 7, 'l. PREAMBLE A. This Agreement sets fonh the', 'I.A'), marks=_not_yet("OCR reads the numeral I as 'l.'")),
     ('DSCA_02-14.pdf', 8, 'Federal Acquisition Regulation (FAR) Correlation Matrix CAS Category', 'FMS CONTRACT ADMINISTRATIVE SURCHARGE (CAS) FUNCTIONS'),
     pytest.param(*('DSCA_02-14.pdf', 20, 'Inputs DD 2060 Authority into', ''), marks=_not_yet('flowchart box labels are taken as headings')),
-    pytest.param(*('DSCA_02-42.pdf', 4, 'CIVILIAN HEALTH CARE.', '4.C.(1)(B)'), marks=_not_yet("'(1).' markers with a dot after the parenthesis")),
+    ('DSCA_02-42.pdf', 4, 'CIVILIAN HEALTH CARE.', '4.C.(1)(B)'),
     ('DSCA_03-10.pdf', 5, 'b. The Army’s reported data will include the', '8.b'),
     pytest.param(*('DSCA_03-15.pdf', 8, 'FF PACKAGING, CRATING AND', 'PART 3:  NEW CODES THAT GENERATE SDR TRANSPORTATION'), marks=_not_yet("a table's capitalised cells are taken as headings")),
     pytest.param(*('DSCA_03-16.pdf', 8, '1. Select Clientl(user name) \\Acrobat Distiller for your', 'Attachment 2 > i'), marks=_not_yet("OCR reads the letter i as '1.'")),
     pytest.param(*('DSCA_04-09.pdf', 6, 'W/CLM, BGM-71E-1B $ 202 $ 158 $ 974', 'ARMY ANNEX'), marks=_not_yet("a table's header row is taken as a heading")),
-    pytest.param(*('DSCA_04-10.pdf', 2, 'DIRECTOR, NAVY INTERNATIONAL PROGRAMS OFFICE', 'DISTRIBUTION LIST'), marks=_not_yet("the distribution list is read as the memo's paragraph text")),
+    ('DSCA_04-10.pdf', 2, 'DIRECTOR, NAVY INTERNATIONAL PROGRAMS OFFICE', 'DISTRIBUTION LIST'),
     ('DSCA_04-14.pdf', 2, 'COMMANDER, EUROPEAN COMMAND COMMANDER, PACIFIC COMMAND COMMANDER,CENTRALCOMMAND COMMANDER,', 'DISTRIBUTION LIST'),
     pytest.param(*('DSCA_04-34.pdf', 18, 'a. A separate Form DSP-94 must be completed', 'a'), marks=_not_yet('a lone lettered list opens no paragraph')),
-    pytest.param(*('DSCA_05-07.pdf', 3, '$ 2,969 $ 2,555 $ 11,281 4935-00-604-7460 IAFU', ''), marks=_not_yet("a table's header row is taken as a heading")),
+    ('DSCA_05-07.pdf', 3, '$ 2,969 $ 2,555 $ 11,281 4935-00-604-7460 IAFU', ''),
     ('DSCA_05-20.pdf', 4, '1----.... _ .......... __ . . __ ..', 'LEXICON FOR PAYMENT SCHEDULE VARIANCE REPORT'),
-    pytest.param(*('DSCA_05-23.pdf', 10, 'SUBJECT: Cooperative Logistics Supply Support Arrangements NUMBER 2000.ii', ''), marks=_not_yet("an attached issuance's cover lines")),
-    pytest.param(*('DSCA_06-28.pdf', 3, 'DIRECTOR, DEFENSE LOGISTICS AGENCY DIRECTOR, NATIONAL GEOSPATIAL-INTELLIGENCE AGENCY', 'DISTRIBUTION LIST'), marks=_not_yet("the distribution list is read as the memo's paragraph text")),
+    ('DSCA_05-23.pdf', 10, 'SUBJECT: Cooperative Logistics Supply Support Arrangements NUMBER 2000.ii', ''),
+    ('DSCA_06-28.pdf', 3, 'DIRECTOR, DEFENSE LOGISTICS AGENCY DIRECTOR, NATIONAL GEOSPATIAL-INTELLIGENCE AGENCY', 'DISTRIBUTION LIST'),
     pytest.param(*('DSCA_06-32.pdf', 5, 'Funds Purpose, Availability, and Amount PL 109-234 Programs', 'LOA Notes for PL 109-234 Pseudo LOAs'), marks=_not_yet('mixed-case headings are not read as headings')),
-    pytest.param(*('DSCA_07-27.pdf', 5, 'D. FOR IMS TRAINING UNDER THE ALP, THE', '5.D'), marks=_not_yet("'(1).' markers with a dot after the parenthesis")),
+    ('DSCA_07-27.pdf', 5, 'D. FOR IMS TRAINING UNDER THE ALP, THE', '5.D'),
     ('DSCA_23-13.pdf', 11, 'E. Replenishment', 'Attachment 2 > II.E'),
     ('DSCA_23-13.pdf', 15, 'D. Payments', 'Attachment 2 > III.D'),
     ('DSCA_I-98-077059.pdf', 1, 'Reference: (a) SAF/IAX Memorandum, 17 Mar 98, “Request', ''),
@@ -73,9 +74,9 @@ CASES = [  # (file, page, the chunk's first words, expected paragraph id)
     ('DoD_Manual_5200.01_Vol.1.pdf', 61, 'Classified records determined not to be permanently valuable', 'Enclosure 5 > 9'),
     ('DoD_Manual_5200.01_Vol.1.pdf', 66, '13. EXEMPTIONS FROM AUTOMATIC DECLASSIFICATION. Reference (d) s', 'Enclosure 5 > 13'),
     ('DoD_Manual_5200.01_Vol.1.pdf', 76, 'b. S tate the specific classification assigned to', 'Enclosure 6 > 2.b'),
-    pytest.param(*('Joint_Publication_3-09.3.pdf', 48, 'Furthermore, joint fire support must be synchronized with', '2.b.(3)'), marks=_not_yet("a JP chapter's '1.' list items under (3) are read as top paragraphs")),
-    pytest.param(*('Joint_Publication_3-09.3.pdf', 97, '(1) ACA. The ACA is the primary FSCM', 'Appendix A > 2.c.(1)'), marks=_not_yet("a JP's nested '3.'...'6.' list items")),
-    pytest.param(*('Joint_Publication_3-09.3.pdf', 102, 'Simply stated, ACMs are approved by the airspace', 'Appendix A > 4'), marks=_not_yet("a JP's nested '3.'...'6.' list items")),
+    ('Joint_Publication_3-09.3.pdf', 48, 'Furthermore, joint fire support must be synchronized with', '2.b.(3)'),
+    ('Joint_Publication_3-09.3.pdf', 97, '(1) ACA. The ACA is the primary FSCM', 'Appendix A > 2.c.(1)'),
+    ('Joint_Publication_3-09.3.pdf', 102, 'Simply stated, ACMs are approved by the airspace', 'Appendix A > 4'),
 ]
 
 _chunks: dict[str, list] = {}
