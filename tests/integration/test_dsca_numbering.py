@@ -4,7 +4,7 @@
 as chunked on this branch); for each, the page was read and the id it should carry decided by
 the convention in ingest/numbering.py. A chunk is found by file, page and the words it starts
 with. Sampled accuracy: 19/50 before the outline parser (ingest/chunking.py at ca1b1ab), 29/50
-with it, 38/50 after the fixes that followed; the misses still open are marked xfail (strict,
+with it, 39/50 after the fixes that followed; the misses still open are marked xfail (strict,
 so a fix shows up as XPASS).
 """
 
@@ -57,7 +57,7 @@ CASES = [  # (file, page, the chunk's first words, expected paragraph id)
     ('DSCA_I-98-077059.pdf', 1, 'Reference: (a) SAF/IAX Memorandum, 17 Mar 98, “Request', ''),
     ('DoD_Directive_2140.2_Recoupment_of_Nonrecurring_Costs_NCs_on_Sales_of_U.S._Items.pdf', 1, '1. PURPOSE. This directive reissues DoD Directive (DoDD)', '1'),
     ('DoD_Directive_4500.9E.pdf', 7, 'g. In accordance with Section 2631(c)(2) of Title', '2.3.g'),
-    pytest.param(*('DoD_Directive_4515.12.pdf', 7, '(2) Requests for support without reimbursement for travel', 'Enclosure 2 > 1.i.(2)'), marks=_not_yet('the loader strips the running ENCLOSURE 2 line')),
+    ('DoD_Directive_4515.12.pdf', 7, '(2) Requests for support without reimbursement for travel', 'Enclosure 2 > 2.a.(2)'),
     ('DoD_Directive_4515.12.pdf', 17, 'multi-departmental travel. Travel in which two or more', 'Glossary > multi-departmental travel'),
     ('DoD_Financial_Management_Regulation.pdf', 28, '8.3.1. Project Order authority is available only for', '8.3.1'),
     ('DoD_Financial_Management_Regulation.pdf', 36, '13.7 Public Utility Services Obligations Recorded (081307) An', '13.7'),
