@@ -115,7 +115,7 @@ def identity_text(terms: list[str]) -> str:
     return SEPARATOR.join(terms)
 
 
-def short_identity(terms: list[str], max_words: int = 12) -> str:
+def short_identity(terms: list[str], max_words: int = 6) -> str:
     """The leading identity terms that are not the title, within max_words: what goes before a
     chunk's embedded text next to its title (the model reads 256 word pieces in all)."""
     kept: list[str] = []
