@@ -22,6 +22,11 @@ def section_of(chunks, words):
     return next(c.section for c in chunks if words in c.text)
 
 
+def expect_sections(chunks, expected):
+    """{words of a chunk: the paragraph id it must carry}"""
+    assert {words: section_of(chunks, words) for words in expected} == expected
+
+
 def test_roman_sections_of_an_attachment_compose_with_letters_and_numbers():
     memo = """C9.7.1. Letter of Credit. The partner may use a bank letter of credit.
 C9.7.1.1. Eligibility. Partners with dependable undertaking status may apply."""
@@ -55,13 +60,14 @@ A. Applicability
 1. Any partner with a qualified bank may use it."""
     chunks = chunk_document(doc([memo, attachment]))
     assert ids(chunks)[:2] == ["C9.7.1", "C9.7.1.1"]
-    assert section_of(chunks, "new term of sale") == "Attachment 2 > I.1"
-    assert section_of(chunks, "limited to some") == "Attachment 2 > II.A.1"
-    assert section_of(chunks, "three times") == "Attachment 2 > II.B.2.i"
-    assert section_of(chunks, "Termination liability") == "Attachment 2 > II.B.2.ii"
-    # the letter I after H, not the numeral one
-    assert section_of(chunks, "same process") == "Attachment 2 > II.I.1"
-    assert section_of(chunks, "qualified bank") == "Attachment 2 > III.A.1"
+    expect_sections(chunks, {
+        "new term of sale": "Attachment 2 > I.1",
+        "limited to some": "Attachment 2 > II.A.1",
+        "three times": "Attachment 2 > II.B.2.i",
+        "Termination liability": "Attachment 2 > II.B.2.ii",
+        "same process": "Attachment 2 > II.I.1",  # the letter I after H, not the numeral one
+        "qualified bank": "Attachment 2 > III.A.1",
+    })
 
 
 def test_dod_issuance_paragraphs_enclosures_and_glossary():
@@ -96,15 +102,17 @@ security cooperation functions.
 
 significant military equipment.  Articles for which special export controls are warranted."""
     chunks = chunk_document(doc([cover, references, enclosure, glossary]))
-    assert section_of(chunks, "Reissues") == "1.a"
-    assert section_of(chunks, "Assigns") == "1.b"
     assert "2.4" not in ids(chunks)  # a table-of-contents line
     assert not any("(a)" in s or "(b)" in s for s in ids(chunks) if s.startswith("Enclosure 1"))
-    assert section_of(chunks, "Reports on them") == "Enclosure 2 > 1.a.(1)"
-    assert section_of(chunks, "ten years") == "Enclosure 2 > 1.a.(2)(a)"
-    assert section_of(chunks, "workforce") == "Enclosure 2 > 1.b"
-    assert section_of(chunks, "located in a foreign") == "Glossary > security cooperation organization"
-    assert section_of(chunks, "special export") == "Glossary > significant military equipment"
+    expect_sections(chunks, {
+        "Reissues": "1.a",
+        "Assigns": "1.b",
+        "Reports on them": "Enclosure 2 > 1.a.(1)",
+        "ten years": "Enclosure 2 > 1.a.(2)(a)",
+        "workforce": "Enclosure 2 > 1.b",
+        "located in a foreign": "Glossary > security cooperation organization",
+        "special export": "Glossary > significant military equipment",
+    })
 
 
 def test_decimal_issuance_paragraphs_take_letters():
@@ -130,12 +138,9 @@ Not later than 15 days before initiating activities, the Secretary shall submit 
 (B) The purpose of the support.
 (2) A detailed evaluation of the capacity."""
     chunks = chunk_document(doc([text], markdown=True, name="usc.md"))
-    assert section_of(chunks, "authorized to conduct") == "333(a)"
-    assert section_of(chunks, "Counterterrorism") == "333(a)(1)"
-    assert section_of(chunks, "15 days before") == "333(e)"
-    assert section_of(chunks, "foreign country and unit") == "333(e)(1)"
-    assert section_of(chunks, "purpose of the support") == "333(e)(1)(B)"
-    assert section_of(chunks, "detailed evaluation") == "333(e)(2)"
+    expect_sections(chunks, {"authorized to conduct": "333(a)", "Counterterrorism": "333(a)(1)",
+                             "15 days before": "333(e)", "foreign country and unit": "333(e)(1)",
+                             "purpose of the support": "333(e)(1)(B)", "detailed evaluation": "333(e)(2)"})
     notice = next(c for c in chunks if "15 days before" in c.text)
     assert "(e) Notice and Wait" in notice.heading_path and "(e) Notice and Wait" in notice.embed_text
 
