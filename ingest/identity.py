@@ -12,6 +12,7 @@ from __future__ import annotations
 import re
 
 from ingest.glossary import extract_glossary
+from ingest.numbering import is_cover_line
 from ingest.records import LoadedDocument
 
 SEPARATOR = "; "
@@ -33,6 +34,7 @@ _DD_FORM = re.compile(r"\bDD[\s_]+Form[\s_]+(\d{3,4})\b", re.I)
 _USC = re.compile(r"\b(\d{1,2})\s*U\.?\s?S\.?\s?C\.?\s*(?:\u00a7+\s*)?(\d{2,5}[a-z]?)\b")
 _SECTION_SIGN = re.compile(r"^\s*#*\s*\u00a7+\s*(\d{2,5}[a-z]?)\.?\s", re.M)
 _PUBLIC_LAW = re.compile(r"\bPublic[\s_]+Law[\s_]+(\d{2,3}-\d{1,3})\b|\bP\.\s?L\.\s?(\d{2,3}-\d{1,3})\b")
+_SUBJECT = re.compile(r"^\s*SUBJECT\s*:\s*(.+)$", re.M | re.I)
 _SMALL = {"of", "and", "for", "the", "on", "in", "to", "a", "an", "&", "with", "at", "by"}
 
 
@@ -68,6 +70,14 @@ def document_numbers(text: str) -> list[str]:
     return list(dict.fromkeys(found))
 
 
+def _first_number(text: str) -> list[str]:
+    """The variants of the number that comes first in the text."""
+    found = [(m.start(), m.group(0)) for pattern in (_DOD_ISSUANCE, _DOD_PLAIN, _CJCS, _JOINT_PUB, _DSCA_MEMO,
+                                                     _DSCA_LETTER, _DD_FORM, _USC, _PUBLIC_LAW)
+             for m in pattern.finditer(text)]
+    return document_numbers(min(found)[1]) if found else []
+
+
 def _title_initials(title: str) -> str:
     words = [w for w in re.findall(r"[A-Za-z][\w'-]*", title) if w.lower() not in _SMALL]
     return "".join(w[0] for w in words).upper() if 2 <= len(words) <= 8 else ""
@@ -92,11 +102,14 @@ def document_identity(document: LoadedDocument) -> list[str]:
     terms = _declared_terms(document.declared)
     # the file name and title are the publisher's own label; the opening also cites other
     # documents (references, "supersedes"), so only its first number counts
-    terms += document_numbers(f"{stem}\n{title}")
-    opening_numbers = document_numbers(opening[:600])
-    terms += opening_numbers[:3]
-    if title:
+    own = document_numbers(f"{stem}\n{title}")
+    terms += own
+    if not own:  # else the opening's numbers are mostly the references it cites
+        terms += _first_number(opening[:600])
+    if title and not (title.isupper() and is_cover_line(title)):  # a memo's "title" is often its letterhead
         terms.append(title)
+    if subject := _SUBJECT.search(opening):
+        terms.append(" ".join(subject.group(1).split()[:16]))
     initials = _title_initials(title)
     text_head = " ".join(page.text for page in document.pages[:3])
     if len(initials) >= 3 and re.search(rf"\b{initials}s?\b", text_head):
