@@ -198,12 +198,14 @@ def test_identity_of_a_memo_from_its_file_name():
 def test_enclosure_named_at_each_page_foot_opens_once_and_keeps_the_outline():
     from ingest.headers import strip_running_lines
 
-    texts = ["DoDD 4515.12, January 15, 2010\n1. PURPOSE. This directive sets policy.\n2. POLICY. Travel is supported.\n1\n",
-             "DoDD 4515.12, January 15, 2010\nENCLOSURE 1\nREFERENCES\n(a) DoD Directive 5105.65\n2\nENCLOSURE 1",
-             "DoDD 4515.12, January 15, 2010\nENCLOSURE 2\nSUPPORT FOR TRAVEL\n1. PLANNING. Support needs planning.\n"
-             "a. Planning is deliberate and starts early.\n3\nENCLOSURE 2",
-             "DoDD 4515.12, January 15, 2010\nb. The office coordinates every request.\n4\nENCLOSURE 2",
-             "DoDD 4515.12, January 15, 2010\nc. Airlift is a premium mode of travel.\n5\nENCLOSURE 2"]
+    body = "\n".join(["The office plans the travel and reports on it."] * 8)  # pages long enough for 3 edge lines
+    texts = [f"DoDD 4515.12, January 15, 2010\n1. PURPOSE. This directive sets policy.\n{body}\n2. POLICY. "
+             f"Travel is supported.\n{body}\n1",
+             f"DoDD 4515.12, January 15, 2010\nENCLOSURE 1\nREFERENCES\n(a) DoD Directive 5105.65\n{body}\n2\nENCLOSURE 1",
+             f"DoDD 4515.12, January 15, 2010\nENCLOSURE 2\nSUPPORT FOR TRAVEL\n1. PLANNING. Support needs planning.\n"
+             f"a. Planning is deliberate and starts early.\n{body}\n3\nENCLOSURE 2",
+             f"DoDD 4515.12, January 15, 2010\nb. The office coordinates every request.\n{body}\n4\nENCLOSURE 2",
+             f"DoDD 4515.12, January 15, 2010\nc. Airlift is a premium mode of travel.\n{body}\n5\nENCLOSURE 2"]
     pages = strip_running_lines([Page(i + 1, t) for i, t in enumerate(texts)])
     assert "ENCLOSURE 2" in pages[2].text and "DoDD 4515.12" not in pages[2].text
     chunks = chunk_document(LoadedDocument(path=Path("d.pdf"), doc_id="abc", title="T", pages=tuple(pages)))
