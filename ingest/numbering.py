@@ -32,7 +32,6 @@ _TOC_LEADER_DOTS = re.compile(r"\.{5,}|\u2026{2,}|(\.\s){4,}")
 _TOC_LEADER = re.compile(r"\.{4,}|\u2026{2,}|\s\d{1,3}$")
 _GLOSSARY_TERM = re.compile(r"^([A-Za-z*][\w*()/&'\u2019,-]*(?:\s+[\w()/&'\u2019-]+){0,6})[.:]\s+(\S.*)$")
 _ROMAN = {"i": 1, "v": 5, "x": 10}
-_UPPER_KINDS = ("upper", "roman")
 
 
 def roman_value(text: str) -> int:
