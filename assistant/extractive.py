@@ -144,7 +144,7 @@ class ExtractiveAnswerer:
             must = self._part_answers(part_rankings, primary, best.score)
             chosen = self._select([primary] + must + [c for c in ranked if c is not primary and c not in must],
                                   weights, passages, specifics, glossary, keep=1 + len(must))
-            unmet = self._unmet(asking, primary, chosen, passages, specifics, multi_part, glossary)
+            unmet = self._unmet(question, asking, primary, chosen, passages, specifics, multi_part, glossary)
             if not unmet:
                 missing = []
                 break
@@ -173,7 +173,7 @@ class ExtractiveAnswerer:
                     added.append(item)
         return added
 
-    def _unmet(self, question: str, primary: Candidate, chosen: list[Candidate], passages, specifics,
+    def _unmet(self, question: str, asking: str, primary: Candidate, chosen: list[Candidate], passages, specifics,
                multi_part: bool, glossary) -> list[str]:
         """What of the question the answer leaves out: a name, figure or year no chosen
         passage mentions, one the answering sentence is not about, or the slot it fails to
@@ -201,18 +201,20 @@ class ExtractiveAnswerer:
         # the word before it ("CORAL SHIELD 25", "TIDEWATCH 28"; not "AECA 36(b)", a
         # provision of an acronym's law) must come with that word, where the title may say it
         local = " ".join([here.heading_path, primary.text, document_numbers(here.identity)])
-        named = {number: word for word, number in re.findall(r"\b([A-Z][A-Za-z]+)\s+(\d+)\b(?!\()", question)
+        named = {number: word for word, number in re.findall(r"\b([A-Z][A-Za-z]+)\s+(\d+)\b(?!\()", asking)
                  if glossary is None or word not in glossary.long_forms}
         missing += [t for t in specifics if t[0].isdigit() and t not in missing and t not in named
                     and not mentions(t, local, glossary)]
         missing += [f"{named[t]} {t}" for t in specifics if t in named and t not in missing
                     and not re.search(rf"\b{re.escape(named[t])}\s+{t}\b", own, re.I)]
         if not missing:
-            slot = slot_check(question, primary.text, glossary)
+            slot = slot_check(asking, primary.text, glossary)
             missing = [slot] if slot else []
         if not missing:
             # beyond its names, the question asks something ("conduct the independent
-            # evaluation"): the answering sentence must share at least one of those words
+            # evaluation"): the answering sentence must share at least one of those words,
+            # which may come from the scenario it sets up ("... radios couldn't join the
+            # encrypted nets. What pays for a fix?")
             named = {w.lower() for t in specifics for w in re.split(r"[\s'-]+", t)}
             focus = [t for t in query_terms(question) if t not in named and not t[0].isdigit()]
             if focus and not any(mentions(t, " ".join([here.heading_path, primary.text]), glossary) for t in focus):

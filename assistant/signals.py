@@ -163,11 +163,32 @@ def lexical_share(ask: Ask, c: Candidate) -> float:
     return sum(w for t, w in ask.weights.items() if t in c.terms) / total
 
 
+# While parameters are fitted the same sentences are scored hundreds of times with other
+# weights; what each signal says of a sentence does not depend on the weights, so the fit
+# (evals/fitting.py) remembers it here. Off for the product: a cache keyed on text would
+# have to be bounded and shared between threads for nothing.
+_REMEMBERED: dict | None = None
+
+
+def remember_signal_tests(on: bool) -> None:
+    global _REMEMBERED
+    _REMEMBERED = {} if on else None
+
+
+def fired_signals(ask: Ask, c: Candidate, passage: Passage) -> tuple[float, ...]:
+    if _REMEMBERED is None:
+        return tuple(signal.test(ask, c, passage) for signal in SIGNALS)
+    key = (ask.text, ask.question, tuple(ask.specifics), c.text, passage.chunk_id)
+    found = _REMEMBERED.get(key)
+    if found is None:
+        found = _REMEMBERED[key] = tuple(signal.test(ask, c, passage) for signal in SIGNALS)
+    return found
+
+
 def score(ask: Ask, c: Candidate, semantic: float, passage: Passage, params: AnswerParams) -> float:
     """The sentence's score for what is asked: the base score times each signal's factor."""
     value = base_score(float(semantic), lexical_share(ask, c), c.passage_index, passage, params)
-    for signal in SIGNALS:
-        fired = signal.test(ask, c, passage)
+    for signal, fired in zip(SIGNALS, fired_signals(ask, c, passage)):
         if fired:
             value *= 1.0 - getattr(params, signal.name) * fired
     return value

@@ -53,10 +53,15 @@ class FitSuite:
 
 
 def suite_figures(suite: FitSuite, params: AnswerParams) -> dict[str, float]:
+    from assistant.signals import remember_signal_tests
     from evals.runner import product_case
 
     suite.assistant.extractive.params = params
-    records = [product_case(case, suite.assistant) for case in suite.cases]
+    remember_signal_tests(True)
+    try:
+        records = [product_case(case, suite.assistant) for case in suite.cases]
+    finally:
+        remember_signal_tests(False)
     return figures_of(records)
 
 

@@ -23,12 +23,18 @@ sys.path.insert(0, str(ROOT))
 from assistant.answer_params import PARAMS_FILE, AnswerParams  # noqa: E402
 
 DEFAULT_SUITES = ["evals/suites/corpus.jsonl", "evals/suites/samm.jsonl", "evals/suites/dsca.jsonl"]
+# The parameters searched by default: the thresholds that decide refusals and answer length,
+# and the weights that move rankings most. The others keep AnswerParams' defaults (searching
+# all sixteen takes hours on two cores; --params names others).
+DEFAULT_PARAMS = ["min_score", "primary_ratio", "multi_part_primary_ratio", "greedy_min_gain", "kind_missing",
+                  "off_subject", "semantic_weight", "lexical_weight"]
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--suites", nargs="+", default=[s for s in DEFAULT_SUITES if (ROOT / s).exists()])
     parser.add_argument("--passes", type=int, default=1)
+    parser.add_argument("--params", nargs="+", default=DEFAULT_PARAMS)
     parser.add_argument("--out", type=Path, default=PARAMS_FILE)
     args = parser.parse_args()
 
@@ -55,14 +61,15 @@ def main() -> None:
 
     started = time.perf_counter()
     print("fitting on all suites", flush=True)
-    params, figures = fit(suites, AnswerParams(), passes=args.passes)
-    result = {"fitted_on": [s.name for s in suites], "params": params.as_dict(), "figures": figures,
+    params, figures = fit(suites, AnswerParams(), names=args.params, passes=args.passes)
+    result = {"fitted_on": [s.name for s in suites], "searched": args.params, "params": params.as_dict(),
+              "figures": figures,
               "leave_one_out": {}, "held_out_figures": {}}
     if len(suites) > 1:
         for held in suites:
             print(f"fitting without {held.name}", flush=True)
             rest = [s for s in suites if s is not held]
-            loso, _ = fit(rest, AnswerParams(), passes=args.passes)
+            loso, _ = fit(rest, AnswerParams(), names=args.params, passes=args.passes)
             result["leave_one_out"][held.name] = loso.as_dict()
             from evals.fitting import suite_figures
             result["held_out_figures"][held.name] = suite_figures(held, loso)
