@@ -294,6 +294,22 @@ class SuiteRun:
     product: list[dict]
     naive: list[dict] | None
     left_out: list[str] = field(default_factory=list)  # corpus files not ingested, "file: reason"
+    # the same cases answered with the parameters fitted without this suite (extractive only)
+    held_out: list[dict] | None = None
+
+
+# The figures compared between a suite's fitted and held-out runs; held_out_gap is the largest
+# difference, gated so that a parameter that only helps the suite it was fitted on shows.
+HELD_OUT_METRICS = ("paragraph_cited", "fact_recall", "refusal_accuracy", "false_refusal_rate", "citation_precision")
+
+
+def held_out_summary(product: dict, held_out: list[dict], resamples: int) -> dict:
+    summary = summarize(held_out, resamples)
+    gaps = [abs(product["metrics"][k]["value"] - summary["metrics"][k]["value"]) for k in HELD_OUT_METRICS
+            if k in product["metrics"] and k in summary["metrics"]]
+    if gaps:
+        product["metrics"]["held_out_gap"] = {"value": round(max(gaps), 4), "n": len(gaps)}
+    return summary
 
 
 def run_suite(name: str, path: Path, cases: list[Case], assistant, index=None, corpus: str = "",
@@ -321,6 +337,8 @@ def summary_of(runs: list[SuiteRun], backend: str, resamples: int = 1000) -> dic
     for run in runs:
         entry = {"path": str(run.path), "corpus": run.corpus, "cases": len(run.product),
                  "left_out": run.left_out, "product": summarize(run.product, resamples)}
+        if run.held_out is not None:
+            entry["held_out"] = held_out_summary(entry["product"], run.held_out, resamples)
         if run.naive is not None:
             entry["naive"] = summarize(run.naive, resamples)
         out["suites"][run.name] = entry
@@ -336,6 +354,7 @@ def evaluate(suite_paths: list[Path], settings, embedder, backend: str = "extrac
     cases with one of those tags; limit keeps the first cases of each suite."""
     import tempfile
 
+    from assistant.answer_params import held_out
     from assistant.audit import AuditLog
     from assistant.engine import Assistant
     from assistant.services import make_chat_model, make_store
@@ -371,5 +390,16 @@ def evaluate(suite_paths: list[Path], settings, embedder, backend: str = "extrac
                 if progress:
                     progress(f"{name}: preparing the naive baseline", 0, 1)
                 index = naive_index(folder, embedder, include)
-            runs.append(run_suite(name, path, cases, assistant, index, corpus, progress, left_out))
+            run = run_suite(name, path, cases, assistant, index, corpus, progress, left_out)
+            held = held_out(name) if chat_model is None else None
+            if held is not None:
+                # the same cases answered with the parameters fitted without this suite
+                # (scripts/fit_answerer.py): a gap to the fitted figures is overfitting
+                blind = Assistant(store, embedder, audit=audit, answer_params=held)
+                run.held_out = []
+                for i, case in enumerate(cases, start=1):
+                    run.held_out.append({"suite": name, **product_case(case, blind)})
+                    if progress:
+                        progress(f"{name} (held out): {case.id}", i, len(cases))
+            runs.append(run)
     return summary_of(runs, backend, resamples), runs
