@@ -60,8 +60,14 @@ def fitted(path: Path = PARAMS_FILE) -> AnswerParams:
 
 
 def held_out(suite: str, path: Path = PARAMS_FILE) -> AnswerParams | None:
-    """The parameters fitted without `suite`, or None when the fit did not hold that suite out."""
-    values = _fitted_file(str(path)).get("leave_one_out", {}).get(suite)
+    """The parameters fitted without `suite`, or None when the fit did not hold that suite out.
+    A subset of a suite ("dsca-ci" of "dsca") shares its held-out parameters: they were fitted
+    without either."""
+    loso = _fitted_file(str(path)).get("leave_one_out", {})
+    values = loso.get(suite)
+    if values is None:
+        values = next((v for name, v in loso.items() if name.startswith(suite + "-") or suite.startswith(name + "-")),
+                      None)
     return None if values is None else AnswerParams().with_values(values)
 
 

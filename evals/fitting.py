@@ -24,8 +24,8 @@ OBJECTIVE_WEIGHTS = {"paragraph_cited": 0.25, "fact_recall": 0.25, "refusal_accu
                      "answered_rate": 0.2, "citation_precision": 0.1}
 MIN_GAIN = 0.002  # a change must buy more than this (about one case in four hundred) to be kept
 # The values each parameter tries: a weight or penalty scaled, a threshold shifted.
-SCALES = (0.5, 0.75, 1.33, 2.0)
-SHIFTS = (-0.1, -0.05, 0.05, 0.1)
+SCALES = (0.67, 1.5)
+SHIFTS = (-0.05, 0.05)
 THRESHOLDS = {"min_score", "primary_ratio", "multi_part_primary_ratio", "greedy_min_gain", "part_floor"}
 
 

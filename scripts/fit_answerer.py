@@ -22,7 +22,9 @@ sys.path.insert(0, str(ROOT))
 
 from assistant.answer_params import PARAMS_FILE, AnswerParams  # noqa: E402
 
-DEFAULT_SUITES = ["evals/suites/corpus.jsonl", "evals/suites/samm.jsonl", "evals/suites/dsca.jsonl"]
+# dsca-ci: the CI subset of the dsca suite (60+ documents); its held-out parameters serve the
+# whole dsca suite too (answer_params.held_out)
+DEFAULT_SUITES = ["evals/suites/corpus.jsonl", "evals/suites/samm.jsonl", "evals/suites/dsca-ci.jsonl"]
 # The parameters searched by default: the thresholds that decide refusals and answer length,
 # and the weights that move rankings most. The others keep AnswerParams' defaults (searching
 # all sixteen takes hours on two cores; --params names others).
