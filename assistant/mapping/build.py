@@ -6,6 +6,7 @@ import numpy as np
 
 from assistant.mapping import scoring
 from assistant.mapping.documents import MappingDocuments
+from assistant.mapping.evidence import ActivityEvidence
 from assistant.mapping.features import pair_features
 from assistant.mapping.gaps import explain_gaps, find_gaps
 from assistant.mapping.models import ActivityLinks, Link, Mapping
@@ -33,7 +34,7 @@ def mapping_from_features(activities, objectives, features, model, documents=Non
     by_id = {o.id: o for o in objectives}
     results = []
     for i, activity in enumerate(activities):
-        evidence = features.evidence[i]
+        evidence = features.evidence[i] if features.evidence else ActivityEvidence(activity.id)
         links = []
         for j in np.argsort(-scores[i], kind="stable"):
             if not links_matrix[i, j]:

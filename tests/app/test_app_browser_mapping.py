@@ -33,8 +33,11 @@ def test_mapping_page_with_an_unseen_list_labels_every_row_and_highlights_the_ga
     expect(uploads).to_have_count(2, timeout=30_000)
     uploads.nth(0).set_input_files(str(GOLD / "mapping_unseen_activities.csv"))
     uploads.nth(1).set_input_files(str(GOLD / "mapping_unseen_objectives.csv"))
+    for name in ("mapping_unseen_activities.csv", "mapping_unseen_objectives.csv"):
+        expect(page.get_by_role("button", name=f"Remove {name}")).to_be_visible(timeout=60_000)
+    page.wait_for_timeout(2000)  # let the upload's rerun finish, or it swallows the click
     page.get_by_role("button", name="Map activities").click()
-    expect(page.get_by_text("Activities supporting no objective")).to_be_visible(timeout=300_000)
+    expect(page.get_by_text("Activities supporting no objective")).to_be_visible(timeout=600_000)
     chart = page.locator(".vega-embed").first
     expect(chart).to_be_visible(timeout=60_000)
     page.wait_for_timeout(1500)  # the chart draws its axes after the frame appears

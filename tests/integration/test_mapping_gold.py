@@ -110,9 +110,11 @@ def test_shipped_parameters_are_what_the_fitting_script_produces(gold_sets):
 def test_gaps_carry_the_sentence_that_explains_them(mapping):
     """The J5 memo sentence that returned two nominations explains those orphans; the one
     naming the objectives no nomination addresses explains the uncovered ones."""
+    from assistant.mapping.evidence import NEGATION
+
     notes = mapping.gap_notes
-    for orphan in ("A25", "A26"):
-        assert orphan in notes and orphan in notes[orphan].quote and "returned" in notes[orphan].quote, notes
+    for orphan in PLANTED_ORPHANS:  # a sentence saying it supports no objective
+        assert orphan in notes and NEGATION.search(notes[orphan].quote), notes
     for objective in PLANTED_UNCOVERED:
         assert objective in notes and objective in notes[objective].quote, notes
     assert all(n.page >= 1 and n.title for n in notes.values())
@@ -149,15 +151,20 @@ def test_links_carry_cited_evidence_and_rationale(mapping):
     assert any("A02" in c.quote and c.section and c.page >= 1 for c in radar.evidence)
 
 
-def test_semantic_only_mode_still_finds_the_planted_orphans(embedder):
+def test_wording_only_mode_ranks_every_activity_and_flags_every_link_for_review(embedder):
+    """With no documents the wording alone ranks each activity's objectives, and no link is
+    offered as settled. (It does not tell the planted orphans A24 and A26 from real
+    activities: the rule before issue 15 did, only because its 0.55 cut left most activities
+    with no objective at all.)"""
     from assistant.mapping import build_mapping
     from assistant.mapping.inputs import read_activities, read_objectives
 
     activities, _ = read_activities(ACTIVITIES)
     objectives, _ = read_objectives(OBJECTIVES)
     result = build_mapping(activities, objectives, embedder, None)
-    assert PLANTED_ORPHANS <= set(result.gaps["orphan_activities"])
-    assert all(l.needs_review for a in result.activities for l in a.links)
+    assert all(l.needs_review and l.confidence == "low" for a in result.activities for l in a.links)
+    assert all(a.links or a.suggested for a in result.activities)
+    assert sum(bool(a.links) for a in result.activities) >= len(activities) / 2
 
 
 def test_map_command_json_xlsx_and_objectives_from_corpus(store, tmp_path):
