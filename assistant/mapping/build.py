@@ -2,62 +2,77 @@
 
 from __future__ import annotations
 
+import numpy as np
+
 from assistant.mapping import scoring
-from assistant.mapping.evidence import ActivityEvidence, EvidenceFinder
-from assistant.mapping.gaps import find_gaps
+from assistant.mapping.documents import MappingDocuments
+from assistant.mapping.evidence import ActivityEvidence
+from assistant.mapping.features import pair_features
+from assistant.mapping.gaps import explain_gaps, find_gaps
 from assistant.mapping.models import ActivityLinks, Link, Mapping
 from ingest.errors import UserError
 
 
-def objective_texts(objectives) -> list[str]:
-    return [o.statement for o in objectives]
 
-
-def build_mapping(activities, objectives, embedder, search=None, problems=(), progress=None) -> Mapping:
+def build_mapping(activities, objectives, embedder, search=None, problems=(), progress=None,
+                  model: scoring.Model | None = None) -> Mapping:
     """search: an assistant.retrieval.HybridSearch over the documents, or None to score from
-    the lists' own text only."""
+    the lists' own text only. model: the fitted scoring model (default: fitted_mapping.json)."""
     if not activities:
         raise UserError("no usable activities in the list")
     if not objectives:
         raise UserError("no usable objectives in the list")
-    semantic = embedder.encode([a.text for a in activities]) @ embedder.encode(objective_texts(objectives)).T
-    finder = EvidenceFinder(search, activities, objectives) if search is not None else None
+    model = model or scoring.load_model()
+    documents = MappingDocuments(search) if search is not None else None
+    features = pair_features(activities, objectives, embedder, documents, progress)
+    return mapping_from_features(activities, objectives, features, model, documents, problems)
+
+
+def mapping_from_features(activities, objectives, features, model, documents=None, problems=()) -> Mapping:
+    """The Mapping for features already computed (the gold test and the fit reuse them)."""
+    scores, links_matrix = scoring.links_of(model, features.values)
     by_id = {o.id: o for o in objectives}
     results = []
     for i, activity in enumerate(activities):
-        evidence = finder.find(activity) if finder else ActivityEvidence(activity.id)
+        evidence = features.evidence[i] if features.evidence else ActivityEvidence(activity.id)
         links = []
-        for j, objective in enumerate(objectives):
-            corpus, similarity = evidence.strength(objective.id), float(semantic[i, j])
-            if evidence.clues:
-                score, threshold = scoring.combine(corpus, similarity), scoring.LINK_THRESHOLD
-            else:  # the documents say nothing about this activity: a suggestion from the wording
-                score, threshold = similarity, scoring.SEMANTIC_ONLY_THRESHOLD
-            if score < threshold:
+        for j in np.argsort(-scores[i], kind="stable"):
+            if not links_matrix[i, j]:
                 continue
-            confidence = scoring.confidence(corpus, similarity, score) if evidence.clues else "low"
+            objective = objectives[j]
+            corpus = float(features.feature("evidence")[i, j])
+            similarity = float(features.feature("similarity")[i, j])
+            bridge = float(features.feature("bridge")[i, j])
+            score = float(scores[i, j])
+            confidence = scoring.confidence(corpus, score, model.review, features.has_documents)
             citations = evidence.citations(objective.id)
             links.append(Link(
                 objective_id=objective.id, score=round(score, 3),
                 contribution=scoring.contribution(activity, evidence.wording(objective.id)),
-                confidence=confidence, rationale=rationale(activity, by_id[objective.id], corpus, similarity, citations),
-                needs_review=confidence == "low" or score < scoring.REVIEW_THRESHOLD,
+                confidence=confidence,
+                rationale=rationale(activity, by_id[objective.id], corpus, similarity, bridge, citations),
+                needs_review=confidence == "low" or score < model.review,
                 evidence=citations, semantic=round(similarity, 3), corpus=round(corpus, 3)))
-        links.sort(key=lambda l: (-l.score, -l.semantic))
-        results.append(ActivityLinks(activity.id, activity.title, links))
-        if progress:
-            progress(activity.id, i + 1, len(activities))
-    return Mapping(activities=results, gaps=find_gaps(results, objectives),
-                   thresholds={"link": scoring.LINK_THRESHOLD, "review": scoring.REVIEW_THRESHOLD,
-                               "semantic_only": scoring.SEMANTIC_ONLY_THRESHOLD},
-                   objectives=list(objectives), problems=list(problems))
+        # the next-best unlinked objective, as a suggestion: for an orphan (how far it was from
+        # a link) or when it is a near miss (at least half the link threshold)
+        unlinked = [j for j in np.argsort(-scores[i], kind="stable") if not links_matrix[i, j]]
+        suggested = [(objectives[j].id, round(float(scores[i, j]), 3)) for j in unlinked[:1]
+                     if not links or scores[i, j] >= model.link_unstated / 2]
+        results.append(ActivityLinks(activity.id, activity.title, links, suggested=suggested,
+                                     explanation=evidence.explanation()))
+    gaps = find_gaps(results, objectives)
+    return Mapping(activities=results, gaps=gaps,
+                   thresholds=model.thresholds,
+                   objectives=list(objectives), problems=list(problems),
+                   gap_notes=explain_gaps(gaps, results, objectives, documents))
 
 
-def rationale(activity, objective, corpus: float, similarity: float, citations) -> str:
+def rationale(activity, objective, corpus: float, similarity: float, bridge: float, citations) -> str:
     if citations:
         c = citations[0]
         where = f"{c.title}" + (f" paragraph {c.section}" if c.section else "") + f" (page {c.page})"
-        strength = "states" if corpus >= 0.75 else "suggests"
+        strength = "states" if corpus >= scoring.STATED else "suggests"
         return f"{where} {strength} that {activity.id} supports {objective.id}; description similarity {similarity:.2f}."
-    return (f"No document states this link; {activity.id}'s description is close to the wording of "
-            f"{objective.id} (similarity {similarity:.2f}).")
+    return (f"No document states this link; ranked on {activity.id}'s wording against {objective.id} and its "
+            f"parent (similarity {similarity:.2f}) and on the passages the documents return for both "
+            f"(bridge {bridge:.2f}), relative to the other activities and objectives.")

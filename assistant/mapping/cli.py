@@ -24,9 +24,9 @@ from ingest.errors import UserError
 def map_command(obj, activities_path, objectives_path, objectives_from_corpus, no_corpus, out_path, as_json):
     """Map activities to the objectives they support, with evidence, and list the gaps."""
     from assistant.mapping import build_mapping
-    from assistant.mapping.export import gap_lines, write
+    from assistant.mapping.export import gap_lines, gap_rows, write
     from assistant.mapping.inputs import read_activities, read_objectives
-    from assistant.mapping.objectives_from_corpus import objectives_from_store
+    from assistant.mapping.documents import MappingDocuments
     from assistant.retrieval import HybridSearch
 
     if bool(objectives_path) == objectives_from_corpus:
@@ -37,7 +37,7 @@ def map_command(obj, activities_path, objectives_path, objectives_from_corpus, n
     if objectives_from_corpus:
         if not has_documents:
             raise UserError("the store is empty: add documents with `planassist ingest PATH` first")
-        objectives = objectives_from_store(store)
+        objectives = MappingDocuments(HybridSearch(store, obj.embedder)).objectives()
         if not objectives:
             raise UserError('no objectives found in the documents (looked for lines such as "TCO 2: ...")')
     else:
@@ -66,3 +66,5 @@ def map_command(obj, activities_path, objectives_path, objectives_from_corpus, n
     click.echo("")
     for label, value in gap_lines(mapping):
         click.echo(f"{label}: {value}")
+    for kind, item_id, title, said in gap_rows(mapping):
+        click.echo(f"    {item_id} {title}" + (f"\n        {said}" if said else ""))

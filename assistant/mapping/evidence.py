@@ -39,6 +39,15 @@ class Clue:
 class ActivityEvidence:
     activity_id: str
     clues: list[Clue] = field(default_factory=list)
+    denials: list[Clue] = field(default_factory=list)  # clauses saying it supports no objective
+
+    def explanation(self):
+        """The citation of the first clause that says why the activity supports nothing
+        ("... returned because neither is tied to a TCO or IMO"), or None."""
+        if not self.denials:
+            return None
+        clue = self.denials[0]
+        return citation_for(1, clue.passage, clue.start, clue.end, 1.0)
 
     def strength(self, objective_id: str) -> float:
         """Noisy-or of the distinct clauses that tie the activity to the objective."""
@@ -73,8 +82,8 @@ def id_pattern(ids) -> re.Pattern | None:
 
 
 class EvidenceFinder:
-    def __init__(self, search, activities, objectives):
-        self.search = search
+    def __init__(self, documents, activities, objectives):
+        self.documents = documents  # a MappingDocuments
         self.activity_ids = id_pattern(a.id for a in activities)
         self.objective_ids = id_pattern(o.id for o in objectives)
         self.titles = {a.id: set(content_terms(a.title)) for a in activities}
@@ -91,7 +100,7 @@ class EvidenceFinder:
         evidence = ActivityEvidence(activity.id)
         if self.objective_ids is None:
             return evidence
-        for passage in self.search.search(f"{activity.id} {activity.title}", EVIDENCE_K):
+        for passage in self.documents.passages(f"{activity.id} {activity.title}", EVIDENCE_K):
             self._read_passage(activity.id, passage, evidence)
         return evidence
 
@@ -101,6 +110,8 @@ class EvidenceFinder:
             sentence = passage.text[start:end]
             for clause in CLAUSE.split(sentence):
                 if NEGATION.search(clause):
+                    if activity_id in set().union(*self._activities_named(sentence)):
+                        evidence.denials.append(Clue("", 0.0, passage, start, end, sentence.strip()))
                     continue
                 objectives = list(dict.fromkeys(self.objective_ids.findall(clause)))
                 by_id, by_title = self._activities_named(clause)

@@ -50,9 +50,14 @@ def gap_lines(mapping) -> list[tuple[str, str]]:
 
 def to_markdown(mapping) -> str:
     lines = ["# Activity-to-objective mapping", ""]
-    lines.append(f"Link threshold {mapping.thresholds['link']}, review below {mapping.thresholds['review']}.")
+    lines.append(f"Link threshold {mapping.thresholds['link']}, review below {mapping.thresholds['review']} "
+                 "(probabilities from the fitted model; see README, Mapping).")
     lines += ["", "## Gaps", ""]
     lines += [f"- {label}: {value}" for label, value in gap_lines(mapping)]
+    details = gap_rows(mapping)
+    if details:
+        lines += ["", "| Gap | Id | Title | What the documents say |", "|---|---|---|---|"]
+        lines += ["| " + " | ".join(str(c).replace("|", "/") for c in row) + " |" for row in details]
     lines += ["", "## Links", "", "| Activity | Objective | Score | Contribution | Confidence | Review | Rationale |",
               "|---|---|---|---|---|---|---|"]
     for row in link_rows(mapping):
@@ -80,6 +85,67 @@ def matrix(mapping) -> tuple[list[str], list[list]]:
     return ids, rows
 
 
+def gap_rows(mapping) -> list[list[str]]:
+    """One row per gap: kind, id, title, and the document sentence that explains it."""
+    from assistant.mapping.matrix import gap_items, where
+
+    labels = {"orphans": "activity supporting no objective", "uncovered": "objective no activity supports",
+              "weak": "objective supported only weakly"}
+    rows = []
+    for kind, items in gap_items(mapping).items():
+        for item_id, title, note in items:
+            rows.append([labels[kind], item_id, title, f'{where(note)}: "{note.quote}"' if note else ""])
+    return rows
+
+
+def _matrix_sheet(book, mapping) -> None:
+    """The matrix as planners circulate it: labelled rows and columns, the page's colours for
+    strong, weak and suggested links, orphan rows and uncovered columns shaded, a legend."""
+    from openpyxl.styles import Alignment, Font, PatternFill
+
+    from assistant.mapping import matrix as mx
+
+    def fill(colour: str) -> PatternFill:
+        return PatternFill("solid", start_color=colour.lstrip("#"), end_color=colour.lstrip("#"))
+
+    sheet = book.create_sheet("Matrix")
+    orphans = set(mapping.gaps["orphan_activities"])
+    uncovered = set(mapping.gaps["uncovered_objectives"])
+    sheet.cell(1, 1, "activity \\ objective").font = Font(bold=True)
+    columns = {}
+    for c, objective in enumerate(mapping.objectives, start=2):
+        columns[objective.id] = c
+        head = sheet.cell(1, c, mx.objective_label(objective))
+        head.font = Font(bold=True)
+        head.alignment = Alignment(text_rotation=60, vertical="bottom")
+        if objective.id in uncovered:
+            head.fill = fill(mx.GAP_COLOUR)
+    rows = {}
+    for r, activity in enumerate(mapping.activities, start=2):
+        rows[activity.activity_id] = r
+        label = sheet.cell(r, 1, mx.activity_label(activity) + ("  (no objective)" if activity.activity_id in orphans else ""))
+        if activity.activity_id in orphans:
+            label.fill = fill(mx.GAP_COLOUR)
+            label.font = Font(bold=True)
+    for cell in mx.cells(mapping):
+        target = sheet.cell(rows[cell.activity_id], columns[cell.objective_id])
+        if cell.kind:
+            target.value = cell.score
+            target.fill = fill(mx.COLOURS[cell.kind])
+            target.number_format = "0.00"
+            if cell.kind == mx.STRONG:
+                target.font = Font(color="FFFFFF", bold=True)
+        elif cell.activity_id in orphans or cell.objective_id in uncovered:
+            target.fill = fill(mx.GAP_COLOUR)
+    sheet.column_dimensions["A"].width = 52
+    sheet.freeze_panes = "B2"
+    legend = len(mapping.activities) + 3
+    sheet.cell(legend, 1, "Legend").font = Font(bold=True)
+    for offset, kind in enumerate(mx.KINDS, start=1):
+        sheet.cell(legend + offset, 1, kind).fill = fill(mx.COLOURS[kind])
+    sheet.cell(legend + len(mx.KINDS) + 1, 1, "orphan activity / uncovered objective").fill = fill(mx.GAP_COLOUR)
+
+
 def to_xlsx(mapping, path: Path) -> None:
     import openpyxl
 
@@ -89,14 +155,11 @@ def to_xlsx(mapping, path: Path) -> None:
     sheet.append(COLUMNS)
     for row in link_rows(mapping):
         sheet.append([row[c] for c in COLUMNS])
-    ids, rows = matrix(mapping)
-    grid = book.create_sheet("Matrix")
-    grid.append(["activity"] + ids)
-    for row in rows:
-        grid.append(row)
+    _matrix_sheet(book, mapping)
     gaps = book.create_sheet("Gaps")
-    for label, value in gap_lines(mapping):
-        gaps.append([label, value])
+    gaps.append(["gap", "id", "title", "what the documents say"])
+    for row in gap_rows(mapping):
+        gaps.append(row)
     book.save(path)
 
 

@@ -3,6 +3,8 @@ and objectives supported only weakly."""
 
 from __future__ import annotations
 
+import re
+
 
 def find_gaps(activity_links, objectives) -> dict:
     links_to: dict[str, list] = {o.id: [] for o in objectives}
@@ -31,3 +33,32 @@ def find_gaps(activity_links, objectives) -> dict:
         if (own and not strong) or any(not covered(c) for c in children.get(o.id, [])):
             weak.append(o.id)
     return {"orphan_activities": orphans, "uncovered_objectives": uncovered, "weak_objectives": weak}
+
+
+GAP_WORDING = re.compile(r"\b(no (?:nomination|activity|activities|proposal|program)|not (?:addressed|covered|supported)|"
+                         r"gaps?|unaddressed|uncovered|nothing)\b", re.I)
+EXPLANATION_K = 6  # passages read per uncovered objective
+
+
+def explain_gaps(gaps: dict, activity_links, objectives, documents) -> dict:
+    """A document sentence for each gap that has one: for an orphan, the sentence that says
+    it supports no objective (found with its evidence); for an uncovered objective, a sentence
+    naming the objective's id with gap wording ("No nomination addresses IMO 3.3 ...")."""
+    notes = {a.activity_id: a.explanation for a in activity_links
+             if a.activity_id in gaps["orphan_activities"] and a.explanation is not None}
+    if documents is None:
+        return notes
+    from assistant.engine import citation_for
+    from assistant.mapping.evidence import id_pattern
+    from ingest.sentences import split_spans
+
+    by_id = {o.id: o for o in objectives}
+    for objective_id in gaps["uncovered_objectives"]:
+        named = id_pattern([objective_id])
+        for passage in documents.passages(f"{objective_id} {by_id[objective_id].statement} gap", EXPLANATION_K):
+            span = next(((s, e) for s, e in split_spans(passage.text)
+                         if named.search(passage.text[s:e]) and GAP_WORDING.search(passage.text[s:e])), None)
+            if span:
+                notes[objective_id] = citation_for(1, passage, span[0], span[1], 1.0)
+                break
+    return notes

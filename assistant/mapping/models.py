@@ -48,6 +48,9 @@ class ActivityLinks:
     activity_id: str
     title: str
     links: list[Link] = field(default_factory=list)
+    # added fields
+    suggested: list = field(default_factory=list)  # (objective id, score) of the next-best unlinked objectives
+    explanation: object = None  # Citation of a document sentence saying it supports no objective
 
 
 @dataclass
@@ -58,6 +61,7 @@ class Mapping:
     # added fields
     objectives: list[Objective] = field(default_factory=list)
     problems: list[str] = field(default_factory=list)  # rows skipped, with the reason
+    gap_notes: dict = field(default_factory=dict)  # activity or objective id -> Citation explaining its gap
 
     def as_dict(self) -> dict:
         data = asdict(self)

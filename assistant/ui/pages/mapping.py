@@ -1,19 +1,20 @@
-"""Mapping page: the bundled or uploaded lists, the activity x objective matrix as a heatmap
-and as a table with rationale and evidence, the gaps, and downloads. The work is done by
-assistant.mapping."""
+"""Mapping page: the bundled or uploaded lists, the gaps (with the document sentence that
+explains each, where one does), the labelled activity x objective matrix with each cell's
+evidence on click (assistant/ui/mapping_view.py), the links table, and downloads. The work is
+done by assistant.mapping."""
 
 import tempfile
 from pathlib import Path
 
-import altair as alt
 import pandas as pd
 import streamlit as st
 
 from assistant.mapping import build_mapping
-from assistant.mapping.export import gap_lines, link_rows, to_csv, to_markdown, to_xlsx
+from assistant.mapping.export import link_rows, to_csv, to_markdown, to_xlsx
 from assistant.mapping.inputs import read_activities, read_objectives
-from assistant.mapping.objectives_from_corpus import objectives_from_store
+from assistant.mapping.documents import MappingDocuments
 from assistant.retrieval import HybridSearch
+from assistant.ui.mapping_view import matrix_chart, selected_cell, show_cell, show_gaps
 from assistant.ui.resources import get_embedder, session_store
 from ingest.errors import UserError
 
@@ -50,7 +51,7 @@ if st.button("Map activities", type="primary"):
                 activities, problems = read_activities(BUNDLED / "activities.csv")
                 objectives_file = None if from_corpus else BUNDLED / "objectives.csv"
             if objectives_file is None:
-                objectives = objectives_from_store(store)
+                objectives = MappingDocuments(HybridSearch(store, get_embedder())).objectives()
                 if not objectives:
                     raise UserError("no objectives found in the documents")
             else:
@@ -68,23 +69,13 @@ mapping = st.session_state.get("mapping")
 if mapping is not None:
     for problem in mapping.problems:
         st.warning(f"Skipped: {problem}")
-    columns = st.columns(3)
-    for column, (label, value) in zip(columns, gap_lines(mapping)):
-        column.markdown(f"**{label}**")
-        column.write(value)
-
-    cells = [{"activity": a.activity_id, "objective": l.objective_id, "score": l.score, "contribution": l.contribution,
-              "confidence": l.confidence, "title": a.title}
-             for a in mapping.activities for l in a.links]
-    if cells:
-        order = [o.id for o in mapping.objectives]
-        heatmap = alt.Chart(pd.DataFrame(cells)).mark_rect().encode(
-            x=alt.X("objective:N", sort=order, title="Objective"),
-            y=alt.Y("activity:N", sort=[a.activity_id for a in mapping.activities], title="Activity"),
-            color=alt.Color("score:Q", scale=alt.Scale(scheme="blues", domain=[0, 1]), title="Score"),
-            tooltip=["activity", "title", "objective", "score", "contribution", "confidence"],
-        ).properties(height=max(300, 18 * len(mapping.activities)))
-        st.altair_chart(heatmap, width="stretch")
+    show_gaps(mapping)
+    st.subheader("Matrix")
+    st.caption("Click a cell for its score and evidence. Red labels and shaded rows or columns are the gaps.")
+    event = st.altair_chart(matrix_chart(mapping), on_select="rerun", key="mapping-matrix")
+    cell = selected_cell(event)
+    if cell:
+        show_cell(mapping, *cell)
 
     st.subheader("Links")
     st.dataframe(pd.DataFrame(link_rows(mapping)), hide_index=True, width="stretch")
@@ -95,6 +86,6 @@ if mapping is not None:
         xlsx_bytes = xlsx.read_bytes()
     col1, col2, col3 = st.columns(3)
     col1.download_button("Download CSV", to_csv(mapping), file_name="mapping.csv", mime="text/csv")
-    col2.download_button("Download XLSX", xlsx_bytes, file_name="mapping.xlsx",
+    col2.download_button("Download XLSX (coloured matrix)", xlsx_bytes, file_name="mapping.xlsx",
                          mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
     col3.download_button("Download Markdown", to_markdown(mapping), file_name="mapping.md", mime="text/markdown")
