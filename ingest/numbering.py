@@ -11,6 +11,12 @@ stack. A marker is taken only when it continues a level already open (the next l
 or numeral) or opens a new level at its first value: that is what rejects wrapped text ("... FY\n
 27. The"), dates, table cells, page numbers and reference lists, and what tells the letter "I."
 after "H." from the numeral "I." that opens a memo's first section.
+
+Measured on ../shared/realdocs/dsca (before -> with this outline): chunks with a paragraph id
+46% -> 63%; 50 randomly drawn chunks with the id read on their page 19 -> 39
+(tests/integration/test_dsca_numbering.py); dsca suite gold paragraphs that exist as a chunk id
+on their page 25/51 -> 47/51. Evaluation (extractive): corpus paragraph hit@5 0.911 -> 0.933,
+paragraph cited 0.900 -> 0.911; SAMM 0.917 -> 0.972 and 0.806 -> 0.861.
 """
 
 from __future__ import annotations
