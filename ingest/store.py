@@ -125,6 +125,7 @@ class Store:
         self._lease: ChromaLease | None = None
         if reconcile_on_open:
             stamp = self.stamp.read()
+            self._seen_stamp = stamp  # a client opened now matches it (a write below moves both on)
             if stamp != self.keywords.followed_stamp() or self.keywords.chunk_count() != self.collection.count():
                 # The index lags Chroma (another machine wrote, a killed run, a deleted index
                 # file). Clearing leftovers needs the writer lock: reconciling beside a running
@@ -135,7 +136,6 @@ class Store:
                         self.reconcile()
                 except UserError:
                     self.follow_collection(stamp)
-            self._seen_stamp = self.stamp.read()
 
     # --- reading ---------------------------------------------------------------------
     def documents(self) -> list[DocumentRow]:
