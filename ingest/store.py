@@ -140,8 +140,9 @@ class Store:
     # --- reading ---------------------------------------------------------------------
     def documents(self) -> list[DocumentRow]:
         """The visible documents, after catching up with any change another process or
-        machine made (one small Chroma get when nothing changed: 1 ms embedded, 3 ms over
-        HTTP on this machine; every search starts here, so that is once per question)."""
+        machine made. When nothing changed that is one small Chroma get: measured 1 ms
+        embedded and 22 ms over HTTP on a loaded 2-core machine, where scanning the bundled
+        corpus's 642 chunks took 540 ms. Every search starts here, so once per question."""
         self.follow()
         return self.keywords.documents()
 
