@@ -160,11 +160,12 @@ def ingest_paths(paths: Iterable[Path], store: Store, embedder: Embedder,
 
 
 def prunable(store: Store, paths: list[Path]) -> list[DocumentRow]:
-    """What `--prune` removes: documents this store ingested (Store.owns), from the files
-    and folders given (all of this store's documents when none are), whose file is gone.
-    On a shared collection another machine's documents are never touched: their files are
-    not on this machine, which says nothing about whether they still exist."""
-    roots = [Path(p).resolve() for p in paths]
+    """What `--prune` removes: documents this store ingested (Store.owns), from the folders
+    given (a file given stands for its folder; all of this store's documents when nothing
+    is given), whose file is gone. On a shared collection another machine's documents are
+    never touched: their files are not on this machine, which says nothing about whether
+    they still exist."""
+    roots = [Path(p).resolve().parent if Path(p).is_file() else Path(p).resolve() for p in paths]
     return [doc for doc in store.documents()
             if doc.path and store.owns(doc) and not Path(doc.path).exists()
             and (not roots or any(Path(doc.path).is_relative_to(root) for root in roots))]

@@ -38,7 +38,8 @@ def test_prune_on_one_machine_removes_only_its_own_documents(tmp_path, chroma_se
     assert planassist("--chroma-url", chroma_server, "ingest", str(folder_a), env=env_a).returncode == 0
     assert planassist("--chroma-url", chroma_server, "ingest", str(folder_b), env=env_b).returncode == 0
 
-    # machine B prunes: A's files are not on B, and A's documents stay
+    # machine B prunes: A's files are not on B (moved away here), and A's documents stay
+    folder_a.rename(tmp_path / "elsewhere")
     result = planassist("--chroma-url", chroma_server, "ingest", "--prune", str(folder_b), "--json", env=env_b)
     assert result.returncode == 0, result.stderr
     assert json.loads(result.stdout)["counts"]["removed"] == 0
