@@ -185,7 +185,7 @@ async def page_worker(browser, url: str, index: int, questions: list[str], expec
     context = await browser.new_context(viewport={"width": 1400, "height": 1000})
     page = await context.new_page()
     try:
-        await page.goto(url)
+        await page.goto(url, timeout=QUESTION_TIMEOUT_S * 1000)  # a first load under load can take over 30 s
         box = page.get_by_placeholder("Ask a question about your documents")
         await box.wait_for(state="visible", timeout=QUESTION_TIMEOUT_S * 1000)
         for question in questions:
