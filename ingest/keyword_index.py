@@ -29,6 +29,7 @@ CREATE VIRTUAL TABLE IF NOT EXISTS chunk_text USING fts5(
 CREATE TABLE IF NOT EXISTS glossary (
     acronym TEXT NOT NULL, expansion TEXT NOT NULL, doc_id TEXT NOT NULL,
     PRIMARY KEY (acronym, expansion, doc_id));
+CREATE TABLE IF NOT EXISTS sync_state (key TEXT PRIMARY KEY, value TEXT NOT NULL);
 """
 
 # bm25 weight of each column: text, title, section, heading path, document identity
@@ -46,6 +47,7 @@ class DocumentRow:
     pages: int
     chunks: int
     ingested_at: str
+    owner: str = ""  # the id of the store that ingested it ("" before stores had ids)
 
     def as_dict(self) -> dict:
         return dict(self.__dict__)
@@ -60,6 +62,9 @@ class KeywordIndex:
         with self._connect() as db:
             self._drop_outdated(db)
             db.executescript(SCHEMA)
+            columns = {row[1] for row in db.execute("PRAGMA table_info(documents)")}
+            if "owner" not in columns:  # an index made before documents had owners
+                db.execute("ALTER TABLE documents ADD COLUMN owner TEXT NOT NULL DEFAULT ''")
 
     @staticmethod
     def _drop_outdated(db: sqlite3.Connection) -> None:
@@ -85,13 +90,13 @@ class KeywordIndex:
     # --- documents -------------------------------------------------------------------
     def documents(self) -> list[DocumentRow]:
         rows = self._connect().execute(
-            "SELECT doc_id, path, source, title, doc_type, marking, pages, chunks, ingested_at "
+            "SELECT doc_id, path, source, title, doc_type, marking, pages, chunks, ingested_at, owner "
             "FROM documents ORDER BY title").fetchall()
         return [DocumentRow(*row) for row in rows]
 
     def document(self, doc_id: str) -> DocumentRow | None:
         row = self._connect().execute(
-            "SELECT doc_id, path, source, title, doc_type, marking, pages, chunks, ingested_at "
+            "SELECT doc_id, path, source, title, doc_type, marking, pages, chunks, ingested_at, owner "
             "FROM documents WHERE doc_id = ?", (doc_id,)).fetchone()
         return DocumentRow(*row) if row else None
 
@@ -107,20 +112,23 @@ class KeywordIndex:
             for old in replaces:
                 self._delete(db, old)
             self._delete(db, row.doc_id)
-            db.execute("INSERT INTO documents VALUES (?,?,?,?,?,?,?,?,?)",
+            db.execute("INSERT INTO documents (doc_id, path, source, title, doc_type, marking, pages, chunks, "
+                       "ingested_at, owner) VALUES (?,?,?,?,?,?,?,?,?,?)",
                        (row.doc_id, row.path, row.source, row.title, row.doc_type, row.marking,
-                        row.pages, row.chunks, row.ingested_at))
+                        row.pages, row.chunks, row.ingested_at, row.owner))
             db.executemany("INSERT INTO chunk_text (text, title, section, heading, identity, chunk_id, doc_id) "
                            "VALUES (?,?,?,?,?,?,?)",
                            [(text, row.title, section, heading, identity, chunk_id, row.doc_id)
                             for chunk_id, text, section, heading, identity in chunks])
             db.executemany("INSERT OR IGNORE INTO glossary VALUES (?,?,?)",
                            [(a, e, row.doc_id) for a, e in glossary])
+            self._next_generation(db)
 
     def remove_document(self, doc_id: str) -> None:
         db = self._connect()
         with db:
             self._delete(db, doc_id)
+            self._next_generation(db)
 
     @staticmethod
     def _delete(db: sqlite3.Connection, doc_id: str) -> None:
@@ -137,6 +145,7 @@ class KeywordIndex:
         with db:
             db.execute(f"UPDATE documents SET {', '.join(f'{k} = ?' for k in sets)} WHERE doc_id = ?",
                        (*sets.values(), doc_id))
+            self._next_generation(db)
 
     def clear(self) -> None:
         db = self._connect()
@@ -144,6 +153,8 @@ class KeywordIndex:
             db.execute("DELETE FROM documents")
             db.execute("DELETE FROM chunk_text")
             db.execute("DELETE FROM glossary")
+            db.execute("DELETE FROM sync_state WHERE key = 'followed_stamp'")  # nothing followed any more
+            self._next_generation(db)
 
     def chunk_ids_by_document(self) -> dict[str, set[str]]:
         """Every keyword row's chunk id, by document (for `planassist check`)."""
@@ -158,11 +169,30 @@ class KeywordIndex:
         return set(self._connect().execute("SELECT DISTINCT doc_id, section FROM chunk_text"))
 
     def version(self) -> tuple:
-        """Changes whenever a document is added, replaced or removed: what readers key
-        caches of the whole index on (the chunk count alone misses a document replaced by
-        one of as many chunks)."""
-        return tuple(self._connect().execute(
-            "SELECT COUNT(*), COALESCE(SUM(chunks), 0), MAX(ingested_at), MAX(doc_id) FROM documents").fetchone())
+        """Changes whenever a document is added, replaced, removed or relabelled, by this
+        process or another one on the same index file: what readers key caches of the whole
+        index on. A counter raised in the changing transaction itself, since aggregates
+        (count, chunk total, newest date) can come out equal for a different document set."""
+        return (self._state("generation") or "0",)
+
+    # --- which version of the collection the index follows (ingest/stamp.py) -----------
+    def followed_stamp(self) -> str | None:
+        """The collection's version stamp this index was last brought in line with."""
+        return self._state("followed_stamp")
+
+    def set_followed_stamp(self, stamp: str) -> None:
+        db = self._connect()
+        with db:
+            db.execute("INSERT OR REPLACE INTO sync_state VALUES ('followed_stamp', ?)", (stamp,))
+
+    def _state(self, key: str) -> str | None:
+        row = self._connect().execute("SELECT value FROM sync_state WHERE key = ?", (key,)).fetchone()
+        return row[0] if row else None
+
+    @staticmethod
+    def _next_generation(db: sqlite3.Connection) -> None:
+        db.execute("INSERT INTO sync_state VALUES ('generation', '1') ON CONFLICT(key) DO UPDATE "
+                   "SET value = CAST(CAST(value AS INTEGER) + 1 AS TEXT)")
 
     def chunk_count(self) -> int:
         return self._connect().execute("SELECT COALESCE(SUM(chunks), 0) FROM documents").fetchone()[0]

@@ -141,6 +141,7 @@ def ingest_paths(paths: Iterable[Path], store: Store, embedder: Embedder,
     """Ingest files and folders; per-file failures are reported, never fatal to the batch."""
     options = options or IngestOptions()
     started = time.perf_counter()
+    paths = list(paths)  # walked, then scoped for --prune
     files, outcomes = walk(paths)
     report = IngestReport(outcomes=outcomes)
     overrides = {"doc_type": options.doc_type, "marking": options.marking}
@@ -166,12 +167,23 @@ def ingest_paths(paths: Iterable[Path], store: Store, embedder: Embedder,
                 todo.append((path, doc_id))
         _ingest_new(todo, store, embedder, options, overrides, report, progress)
         if options.prune:
-            for doc in store.documents():
-                if doc.path and not Path(doc.path).exists():
-                    store.remove_document(doc.doc_id)
-                    report.outcomes.append(Outcome(doc.path, "removed", "file is gone", doc.chunks, doc.pages, doc.doc_id))
+            for doc in prunable(store, paths):
+                store.remove_document(doc.doc_id)
+                report.outcomes.append(Outcome(doc.path, "removed", "file is gone", doc.chunks, doc.pages, doc.doc_id))
     report.seconds = time.perf_counter() - started
     return report
+
+
+def prunable(store: Store, paths: list[Path]) -> list[DocumentRow]:
+    """What `--prune` removes: documents this store ingested (Store.owns), from the folders
+    given (a file given stands for its folder; all of this store's documents when nothing
+    is given), whose file is gone. On a shared collection another machine's documents are
+    never touched: their files are not on this machine, which says nothing about whether
+    they still exist."""
+    roots = [Path(p).resolve().parent if Path(p).is_file() else Path(p).resolve() for p in paths]
+    return [doc for doc in store.documents()
+            if doc.path and store.owns(doc) and not Path(doc.path).exists()
+            and (not roots or any(Path(doc.path).is_relative_to(root) for root in roots))]
 
 
 LOOKAHEAD_FILES = 3

@@ -8,6 +8,8 @@ Two kinds of finding (see the protocol in ingest/store.py):
   version still in Chroma, a complete version not yet registered. reconcile() clears them
   (every writer runs it first; opening the store runs it when the counts differ).
 `--repair` rebuilds the keyword index and registry from Chroma, which fixes both kinds.
+Like every reader, the check first follows the collection's version stamp (Store.follow), so
+a change another machine made to a shared collection is not reported as a problem here.
 """
 
 from __future__ import annotations
@@ -17,6 +19,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 
 from ingest import vector_store
+from ingest.store import visible_versions
 
 VISIBLE = ("missing_in_chroma", "missing_in_keywords", "keyword_orphans", "count_mismatch", "registry_orphans")
 LEFTOVERS = ("partial", "superseded", "unregistered")
@@ -77,6 +80,7 @@ class CheckReport:
 def check_store(store) -> CheckReport:
     """Compare Chroma (the truth), the registry and the keyword rows, without changing anything."""
     started = time.perf_counter()
+    store.follow()
     report = CheckReport()
     chroma_ids: dict[str, set[str]] = defaultdict(set)
     first: dict[str, dict] = {}
@@ -113,19 +117,14 @@ def check_store(store) -> CheckReport:
             found["keyword_orphans"].append(f"{doc_id[:12]}: {len(ids)} rows")
 
     # What is in Chroma but not registered: partial, superseded or not yet registered.
-    complete = {d: m for d, m in first.items() if len(chroma_ids[d]) == int(m.get("chunk_count", -1))}
-    newest: dict[str, dict] = {}
-    for metadata in complete.values():
-        path = metadata.get("path", "")
-        if path not in newest or metadata.get("ingested_at", "") > newest[path].get("ingested_at", ""):
-            newest[path] = metadata
+    _, partial, superseded = visible_versions(first, {d: len(ids) for d, ids in chroma_ids.items()})
     for doc_id, metadata in first.items():
         if doc_id in registry:
             continue
         name = f"{metadata.get('source') or metadata.get('path', '')} ({doc_id[:12]})"
-        if doc_id not in complete:
+        if doc_id in partial:
             found["partial"].append(f"{name}: {len(chroma_ids[doc_id])} of {metadata.get('chunk_count')} chunks")
-        elif newest[metadata.get("path", "")]["doc_id"] != doc_id:
+        elif doc_id in superseded:
             found["superseded"].append(name)
         else:
             found["unregistered"].append(name)

@@ -12,7 +12,15 @@ each must be safe to use from several threads at once:
   cache, which takes a lock (assistant/extractive.py); the audit log appends under a lock.
 
 Each builder is keyed by the settings it was built from, so a changed configuration
-(another store, another endpoint) gets its own objects."""
+(another store, another endpoint) gets its own objects.
+
+The store is written by others while the app runs (a CLI ingest into the same embedded store,
+another machine on a shared Chroma server). The cached objects stay valid: the store itself
+looks at the collection's version stamp whenever a run lists its documents (every question,
+every page) and, when another process moved it, reopens its embedded Chroma client (whose
+in-memory index would otherwise fail with "Error finding id") and follows the new document
+set (Store.follow); the assistant's glossary and paragraph list key on the index's version.
+So nothing here is rebuilt and no session sees an error."""
 
 from __future__ import annotations
 
