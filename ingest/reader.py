@@ -11,9 +11,11 @@ Non-interference: what a view returns must not depend on the documents it hides.
 - Dense search asks Chroma for the top n *with* a `doc_id $in visible` filter, so the hidden
   documents never take candidate places (top n then filtering would).
 - Keyword scores: FTS5's bm25 takes its IDF and average length from the whole table, so a
-  hidden document shifts a visible passage's score. Measured on the leak matrix's store: with
-  the filter inside FTS alone, 3 of 6 questions changed the order of visible passages for the
-  UNCLASSIFIED profile. A narrowed view therefore searches its own keyword index holding only
+  hidden document shifts a visible passage's score. Measured on the leak matrix's store (8
+  questions, compared with a store holding only the visible documents): with the filter inside
+  the shared FTS table, fused scores differed for 2/8 questions (UNCLASSIFIED reader) and 7/8
+  (SECRET reader), and the passage order for 1; with the visible-only index, 0/8 and 0/8.
+  A narrowed view therefore searches its own keyword index holding only
   its documents (a KeywordIndex file built from the shared one, rows in their original
   order), so its bm25 is exactly that of a store holding only those documents. It is built
   once per (visible set, store version) and shared by every view with that set; the glossary

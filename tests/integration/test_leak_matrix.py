@@ -23,11 +23,12 @@ from helpers import write
 DOCS = {  # file: text (banners in the text; the order is the ingestion order)
     "open_plan.md": "UNCLASSIFIED\n\n# Testland Maritime Plan\n\n1. The Blue Strait radar case for Testland is "
                     "funded with $5 million of Foreign Military Financing in FY2026. OBH drills follow the "
-                    "annual schedule.\n\n2. TCO 1: Improve Testland maritime domain awareness.\n\n3. The Testland "
+                    "annual schedule.\n\n2. TCO 1: Improve Testland maritime domain awareness along the Blue "
+                    "Strait.\n\n3. The Testland "
                     "navy operates four patrol boats on the Blue Strait.\n\nUNCLASSIFIED\n",
     "secret_plan.md": "SECRET\n\n# Harbor Contingency Annex\n\n1. Operation Blue Harbor (OBH) moves the Blue "
                       "Strait radar to Cape Vorn with $40 million in FY2027.\n\n2. TCO 7: Prepare Cape Vorn "
-                      "basing access.\n\nSECRET\n",
+                      "basing access for allied maritime forces.\n\nSECRET\n",
     "nf_annex.md": "S//NF\n\n# Annex Nightjar\n\n1. Project NIGHTJAR installs Blue Strait sensors at Tolvik Point "
                    "for $13 million.\n\nS//NF\n",
     "bold_memo.md": "**SECRET**\n\n# Kestrel Memo\n\n1. Project KESTREL shares Blue Strait radar tracks with the "
@@ -81,7 +82,7 @@ def world(tmp_path_factory, embedder):
     (root / "activities.csv").write_text(ACTIVITIES)
     (root / "suite.jsonl").write_text("".join(json.dumps(
         {"id": f"q{n}", "question": q, "answerable": True, "reference": "The radar gets $5 million.",
-         "reference_facts": ["$5 million"], "reference_sources": [{"source": "open_plan.md"}], "tags": ["lookup"]}) + "\n"
+         "reference_facts": ["$5 million"], "reference_sources": [{"source": "open_plan.md", "section": "1"}], "tags": ["lookup"]}) + "\n"
         for n, q in enumerate(QUESTIONS)))
     store = ingest_folder(root / "docs", DOCS, root / "store", embedder)
     return root, store
@@ -139,7 +140,7 @@ def test_every_cli_output_path(world, cli, user, tmp_path):
         "export": cli(user, "export", str(tmp_path / "export.zip")),
     }
     for path in ("d.md", "m.csv", "export.zip"):  # every command ran and wrote its file
-        assert (tmp_path / path).exists(), (path, outputs)
+        assert (tmp_path / path).exists(), (path, outputs["map"], outputs["eval"][-1500:])
     assert "A1" in outputs["map"] and json.loads(outputs["ask"].splitlines()[0])["question"] == QUESTIONS[0]
     outputs["draft file"] = (tmp_path / "d.md").read_text()
     outputs["map file"] = (tmp_path / "m.csv").read_text()
