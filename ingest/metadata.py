@@ -98,16 +98,18 @@ def checked_marking(value) -> str:
     return marking
 
 
-def portion_markings(text: str) -> list[str]:
-    """The portion marks opening paragraphs. A bare letter that follows its predecessor in
-    the text ('(B) ... (C) ...') is list numbering, not CONFIDENTIAL."""
+def portion_markings(text: str) -> list[tuple[str, bool]]:
+    """The portion marks opening paragraphs, each with whether it is a bare letter ("(S)").
+    A bare letter that follows its predecessor in the text ('(B) ... (C) ...') is list
+    numbering, not CONFIDENTIAL."""
     found = []
     starts = set(re.findall(r"(?m)^\s*\(([A-Z])\)\s", text))
     for match in _PORTION.finditer(text):
         level, rest = match.group(1), match.group(2)
         if not rest and len(level) == 1 and chr(ord(level) - 1) in starts:
             continue
-        found.append(" // ".join([_LEVEL_NAMES.get(level) or _LEVEL_ABBREVIATIONS[level], *_caveats(rest)]))
+        found.append((" // ".join([_LEVEL_NAMES.get(level) or _LEVEL_ABBREVIATIONS[level], *_caveats(rest)]),
+                      not rest))
     return found
 
 
@@ -197,8 +199,11 @@ def detect_marking(pages: list[Page], extra_lines: list[str] = ()) -> str | None
         if index == 0:
             candidates.extend(l for l in lines[:15] if _LABEL.match(_clean_label_probe(l)))
     found = [normalize_marking(line) for line in candidates]
-    for page in pages:
-        found += portion_markings(page.text)
+    portions = [mark for page in pages for mark in portion_markings(page.text)]
+    # A document that uses portion marking marks every paragraph; one bare "(S)" in a
+    # document with no other portion mark is an abbreviation ("(S)MDE" in a DSCA policy
+    # memo, which this rule alone would have made SECRET), not a marking.
+    found += [marking for marking, bare in portions if len(portions) >= 2 or not bare]
     return highest_marking(found)
 
 

@@ -72,6 +72,8 @@ def test_portion_marks_and_disagreeing_banners_give_the_highest():
     pages = [Page(1, "UNCLASSIFIED\nTitle\n(U) Open text.\n(S//NF) A hidden fact.\nUNCLASSIFIED")]
     assert detect_marking(pages) == "SECRET // NOFORN"
     assert detect_marking([Page(1, "Title\n\n(U//FOUO) Internal figures.\n")]) == "UNCLASSIFIED // FOUO"
+    # one bare letter in a document without portion marking is an abbreviation, not a mark
+    assert detect_marking([Page(1, "Title\n\n(S) MDE that has not completed testing.\n")]) is None
     # list numbering is not a portion mark: (C) after (B) is item three
     assert detect_marking([Page(1, "Title\n(A) one thing\n(B) another\n(C) a third\n")]) is None
     assert highest_marking(["SECRET // REL TO USA, GBR, AUS", "SECRET // REL TO USA, GBR", "CUI // FOUO"]) == \
