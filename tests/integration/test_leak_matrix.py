@@ -244,6 +244,19 @@ def test_every_app_page(world, user, monkeypatch, model_cache):
     assert listed == VISIBLE[user]
     shown += [m.value for m in at.markdown] + [str(d.value.to_dict()) for d in at.dataframe]
     shown += [str(s.options) for s in at.selectbox]
+    at.switch_page("assistant/ui/pages/drafting.py").run()
+    at.text_input[0].input("Testland")
+    at.button[0].click().run()  # the form's "Generate draft"
+    no_exceptions(at)
+    assert "draft" in at.session_state
+    shown += [m.value for m in at.markdown] + [t.value for t in at.text_area]
+    at.switch_page("assistant/ui/pages/mapping.py").run()
+    at.checkbox[0].check().run()  # objectives from the documents, scored against the bundled activities
+    next(b for b in at.button if b.label == "Map activities").click().run()
+    no_exceptions(at)
+    assert "mapping" in at.session_state
+    shown += [m.value for m in at.markdown] + [str(d.value.to_dict()) for d in at.dataframe]
+    shown += [json.dumps(at.session_state["mapping"].as_dict())]
     for where, text in enumerate(shown):
         assert_clean(user, f"app element {where}", str(text))
     assert {d.doc_id for d in StoreReader(store).visible_to(None).documents()}  # the store is untouched
