@@ -11,6 +11,7 @@ from typing import Iterator
 
 from assistant import llm
 from assistant.access import UserProfile
+from assistant.answer_params import AnswerParams
 from assistant.answers import Answer, Citation
 from assistant.audit import AuditLog
 from assistant.claims import FLAG, check_answer
@@ -52,13 +53,14 @@ def best_sentence(passage: Passage, claim: str) -> tuple[int, int]:
 
 class Assistant:
     def __init__(self, store, embedder, chat_model=None, backend_name: str = "extractive",
-                 audit: AuditLog | None = None, k: int = DEFAULT_K, user: UserProfile | None = None):
+                 audit: AuditLog | None = None, k: int = DEFAULT_K, user: UserProfile | None = None,
+                 answer_params: AnswerParams | None = None):
         # need-to-know: the reader is narrowed to `user` here, once; everything the assistant
         # reads (search, glossary, cross-references) goes through it
         self.store = reader_of(store).visible_to(user)
         self.embedder = embedder
         self.search = HybridSearch(self.store, embedder)
-        self.extractive = ExtractiveAnswerer(embedder)
+        self.extractive = ExtractiveAnswerer(embedder, params=answer_params)
         self.chat_model = chat_model
         self.backend_name = backend_name if chat_model is not None else "extractive"
         self.audit = audit if audit is not None else AuditLog(store.store_dir / "audit.jsonl")

@@ -13,52 +13,32 @@ of the thing asked about).
 
 from __future__ import annotations
 
-import functools
 import math
 import re
 import threading
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
-from assistant.passages import Passage
-from assistant.terms import (QUESTION_WORDS, STOPWORDS, content_terms, has_date, has_identifier, has_money, has_number,
-                             has_person_or_office, names_in, numbers_in, query_terms)
+from assistant.answer_params import AnswerParams, fitted
+from assistant.passages import Passage, document_numbers
+from assistant.question_analysis import (_ANNOUNCES, _ENUMERATES, MAX_ENUMERATED, asking_text, expected_kind,
+                                         holds_kind, is_multi_part, mentions, question_parts, slot_check)
+from assistant.signals import Ask, Candidate, lead, score, support_text
+from assistant.terms import content_terms, numbers_in, query_terms
 from ingest.sentences import split_spans
 
 MAX_SENTENCES = 5
-MIN_SCORE = 0.3  # below this, the best sentence does not answer (tuned on the gold suite)
-PRIMARY_RATIO = 0.85  # the sentence holding the kind of thing asked for must score near the best
-MULTI_PART_PRIMARY_RATIO = 0.6
 PRIMARY_TRIES = 3  # close contenders tried as the answering sentence before refusing
 CORROBORATE_RATIO = 0.6  # a near-duplicate from another document this close is cited too
 GREEDY_FLOOR = 0.4  # sentences below this share of the top score are not considered
-GREEDY_MIN_GAIN = 0.55  # stop when the best remaining sentence adds less than this
 GAIN_TERMS = 0.5  # weight of the question words a sentence adds
 GAIN_FIGURES = 0.1  # weight of a figure a sentence adds
 PART_MARGIN = 0.0  # a part's own best sentence is added when it beats the primary by this share (0.05: -1 cited)
-PART_FLOOR = 0.6  # ... and scores at least this share of the best sentence for the whole question
 LONG_QUESTION_SPECIFICS = 4  # names, figures and years in a question before one may go unmentioned
-REASON_PENALTY = 0.85  # a why-question's sentence that gives no cause
 MAX_SENTENCE_WORDS = 90
 SENTENCE_CACHE = 50000
 MAX_EMBEDDED = 45  # sentences embedded per question: bounds p95 latency; gold fact recall 0.707 -> 0.696
-# How a sentence's score mixes its closeness in meaning to the question, its share of the
-# question's words (weighted by rarity among the candidates) and its passage's similarity.
-SEMANTIC_WEIGHT, LEXICAL_WEIGHT, PASSAGE_WEIGHT = 0.5, 0.3, 0.2
-RANK_PENALTY = 0.01  # per place down the fused ranking
-
-
-@dataclass
-class Candidate:
-    passage_index: int
-    start: int
-    end: int
-    text: str
-    terms: set
-    score: float = 0.0
-    semantic: float = 0.0
-    lexical: float = 0.0
-    # the same statement in other documents: cited beside this sentence, not repeated
-    also: list = field(default_factory=list)
+# The weights of a sentence's score and the thresholds below which it does not answer are in
+# AnswerParams (fitted; see answer_params.py); the signals that adjust a score in signals.py.
 
 
 @dataclass
@@ -68,192 +48,11 @@ class Extract:
     reason: str = ""
 
 
-def expected_kind(question: str) -> str | None:
-    q = question.lower()
-    if re.search(r"\b(case (id|identifier|number)|identifier)\b", q):
-        return "identifier"
-    if re.search(r"\bwhat (percentage|percent|share)\b|\bhow much of\b", q):
-        return "percent"
-    # "how much notice / time / lead time" asks for a span of time, not money
-    if re.search(r"\bhow much (advance |lead )?(notice|time|warning|lead)\b|\bhow (long|many days|many weeks) (before|after|ahead)\b", q):
-        return "duration"
-    if re.search(r"\bhow (much|expensive)\b|\b(cost|costs|budget|worth|price|value|dollars?)\b", q) \
-            and not re.search(r"\bhow (many|long|large|big)\b", q):
-        return "money"
-    if re.search(r"\bhow (many|large|big|long|far|often|fast)\b|\bwhat (percentage|percent|share|number|size)\b|\bhow much\b", q):
-        return "number"
-    if re.search(r"\b(when|what dates?|which dates?|by what date|deadline|how early|how soon|what year|due)\b", q):
-        return "date"
-    if re.search(r"^\s*where\b(?!.*\bstand\b)|\bwhere (is|are|will|was|were|did|do|does)\b(?!.*\bstand\b)", q):
-        return "place"
-    if re.search(r"^\s*who\b|\bwho (is|are|leads|led|approved|signed|owns|commands|conducts|will)\b", q):
-        return "person"
-    return None
-
-
-def asked_kinds(question: str) -> list[str]:
-    """Every kind of thing a question asks for, the whole question's first: "Where were the
-    radars delivered, and when?" asks for a place and a date, though its trailing "when" is
-    too short to be a part of its own."""
-    kinds = [expected_kind(question)] + [expected_kind(p) for p in _PART_BREAK.split(question)]
-    return [k for k in dict.fromkeys(kinds) if k]
-
-
-# "Why ...?" is answered by a sentence that gives a cause; a soft preference only: many
-# reasons are stated without a causal word, so a why-question is never refused for it
-_ASKS_REASON = re.compile(r"^\s*why\b|\b(and|,)\s*why\b|\bwhat (caused|causes|explains)\b|\bfor what reason\b", re.I)
-_GIVES_REASON = re.compile(r"\b(because|causes?|caused|due to|owing to|as a result|results? (from|in)|resulted|explains?|"
-                           r"reasons?|driven by|stems? from|led to|leads? to|so that)\b", re.I)
-
-
-def has_place(text: str) -> bool:
-    """A named place: 'at Tesmir', 'in Port Corvel', 'to the Cape Merrow ... sites' (not 'in April')."""
-    return any(m.group(1) not in _MONTH_NAMES for m in re.finditer(r"\b(?:at|in|to|near|from)\s+(?:the\s+)?([A-Z][a-z]+)", text))
-
-
-_MONTH_NAMES = {"January", "February", "March", "April", "May", "June", "July", "August", "September", "October",
-                "November", "December", "The", "FY"}
-
-_KIND_TEST = {"place": has_place, "duration": lambda text: bool(re.search(r"\b(\d+|one|two|three|four|five|six|ten|thirty|sixty|ninety)\s+(calendar |working |business )?(days?|weeks?|months?|years?|hours?)\b", text, re.I)),
-              "percent": lambda text: bool(re.search(rf"(\d|\b{_NUMBER_WORD})\s?(%|percent\b)", text, re.I)), "money": has_money, "number": has_number, "date": has_date,
-              "person": has_person_or_office, "identifier": has_identifier}
-
-
-def holds_kind(kind: str, sentence: str, question: str) -> bool:
-    """Whether the sentence holds the kind of thing asked for, not counting the figures the
-    question itself gives ("333" in "a Section 333 program" is not an answer to how much)."""
-    for number in sorted(numbers_in(question), key=len, reverse=True):
-        sentence = re.sub(rf"(?<![\d.]){re.escape(number)}(?!\d)", " ", sentence)
-    return _KIND_TEST[kind](sentence)
-
-
-def is_multi_part(question: str) -> bool:
-    """Questions that ask about two things at once ("compare", "X and Y", "both")."""
-    return bool(re.search(r"\b(compare|comparison|both|across|between|versus|vs\.?|each of|respectively|change)\b", question, re.I)
-                or re.search(r",\s*(and|or)\b|\band (what|which|who|when|how|where|why)\b|\bfrom\b.+\bto\b", question, re.I)
-                or re.search(r"\b[A-Z][\w-]+ and [A-Z][\w-]+", question)
-                or len(numbers_in(re.sub(r"\d{4}\s?[-\u2013]\s?(?:FY)?\d{2,4}", "", question))) >= 2)
-
-
-_ANNOUNCES = re.compile(r"\b(two|three|four|five|six|several)\s+(?:\w+\s+){0,2}\w+s\s+(remain|are|were|include|exist|stand out)\b|:\s*$", re.I)
-_ENUMERATES = re.compile(r"(the\s+)?(first|second|third|fourth|fifth|last|other|another|next)\b|(first|second|third|finally)\s*,", re.I)
-MAX_ENUMERATED = 4
-
-_PART_BREAK = re.compile(
-    r"\s*(?:,\s*(?:and\s+|or\s+)?|\s+and\s+|;\s*)(?=(?:(?:on|by|in|at|for|to|from|under)\s+)?(?:what|which|who|whom|whose|when|where|why|how)\b)",
-    re.I)
-
-
-def question_parts(question: str) -> list[str]:
-    """The separate things a question asks ("Who approved the plan, and when did it take
-    effect?" -> two parts); one part for a simple question."""
-    parts = [p.strip(" ,;?") for p in _PART_BREAK.split(question)]
-    parts = [p for p in parts if len(p.split()) >= 2] or [question]
-    years = sorted(set(re.findall(r"\b(?:FY\s?)?(20\d\d)\b", question)))
-    if len(parts) == 1 and len(years) == 2 and is_multi_part(question):
-        # a comparison of two years: each year is a part ("FY2026 ... with its FY2027 figure")
-        parts = [re.sub(rf"\b(?:FY\s?)?{other}\b", "", question) for other in reversed(years)]
-    elif len(parts) == 1:
-        # "the difference between an MOP and an MOE": what each one is
-        match = re.search(r"\b(?:difference|distinction|differ\w*) between (.+?) and (.+?)[?.]?$", question, re.I)
-        if match:
-            parts = [f"What is {match.group(1)}", f"What is {match.group(2)}"]
-    return parts
-
-
-_NUMBER_WORD = r"(?:\d[\d,.]*|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|twenty|thirty|forty|fifty|hundred)"
-
-
-# words a document uses for the people a question counts ("How many people" -> "1,450 personnel")
-_COUNTED_SYNONYMS = {"people": ["personnel", "persons", "members", "troops", "staff", "participants"],
-                     "persons": ["personnel", "people"], "personnel": ["people", "persons", "members", "troops"],
-                     "countries": ["nations"], "nations": ["countries"]}
-
-
-def slot_check(question: str, sentence: str, glossary=None) -> str | None:
-    """The slot the answer fills must be named by the sentence that answers: the role in
-    "Who is the U.S. Ambassador to X?", the thing counted in "How many students ...?" (with
-    a figure right before it), the budget in "What is the operating budget of ...?", "each"
-    in a unit-cost question. Returns the missing word, or None."""
-    match = re.search(r"^\s*(?i:who (?:is|was|are|were) (?:the )?)((?:[A-Z][\w.]*\s?)+)", question)
-    if match:
-        role = match.group(1).split()[-1]
-        return None if mentions(role, sentence, glossary) else role
-    match = re.search(r"\b(?i:how many) ((?:[A-Za-z][\w-]*\s?){1,4})", question)
-    if match:
-        counted = [w for w in match.group(1).split() if w.islower() and w not in STOPWORDS and w not in QUESTION_WORDS
-                   and w not in ("took", "take", "were", "did", "does", "will")]
-        lowered = sentence.lower()
-        for word in counted:
-            for form in [word] + _COUNTED_SYNONYMS.get(word, []):
-                prefix = re.escape(form[: max(4, len(form) - 2)])
-                if re.search(rf"\b{_NUMBER_WORD}\s+(?:\S+\s+){{0,3}}{prefix}", lowered):
-                    return None
-        return counted[0] if counted else None
-    if expected_kind(question) == "money":
-        if re.search(r"\b(unit cost|per unit|each)\b", question, re.I) and not re.search(r"\b(each|per|unit)\b", sentence):
-            return "each"
-        noun = re.search(r"\b(budget|price)\b", question, re.I)
-        if noun and not mentions(noun.group(1), sentence, glossary):
-            return noun.group(1)
-    return None
-
-
-def specific_terms(question: str, glossary=None) -> list[str]:
-    """Names, years, figures and ids in the question: an answer that never mentions one of
-    them answers a different question."""
-    terms = []
-    for name in names_in(question):
-        bare = re.sub(r"'s$", "", name)
-        head = re.split(r"[-/]", bare)[0]
-        acronym = head[:-1] if head.endswith("s") and head[:-1].isupper() else head
-        # acronyms ("MOEs", "FMF-funded") are checked through the glossary's long forms
-        if acronym.isupper() and (glossary is None or acronym not in glossary.long_forms):
-            continue
-        if len(bare) >= 3 and bare.lower() not in ("what", "which", "how", "who", "when", "where", "why"):
-            terms.append(bare)
-    ranges = re.findall(r"\b(?:FY)?(\d{4})\s?[-\u2013]\s?(?:FY)?(\d{2,4})\b", question)
-    in_ranges = {n for pair in ranges for n in pair}
-    terms += [f"{a}-{b}" for a, b in ranges]
-    terms += sorted(n for n in numbers_in(question) if n not in in_ranges)
-    return list(dict.fromkeys(terms))
-
-
-def mentions(term: str, text: str, glossary=None) -> bool:
-    """Whether text mentions term, allowing possessives and adjectival forms (Zarvia,
-    Zarvian, Zarvia's) and the acronym's long form or the long form's acronym."""
-    lowered = text.lower()
-    t = term.lower()
-    if re.fullmatch(r"[A-Z]{2,}s", term):  # a plural acronym: "MOEs" is mentioned by "MOE"
-        return mentions(term[:-1], text, glossary)
-    compound = re.fullmatch(r"([A-Z][A-Z0-9]+)-[a-z]+", term)
-    if compound:  # "FMF-funded" is about FMF
-        return mentions(compound.group(1), text, glossary)
-    if re.fullmatch(r"\d{4}-\d{2,4}", t):  # a range of years: both ends, together
-        start, end = t.split("-")
-        return bool(re.search(rf"{start}\s*(?:-|\u2013|through|to)\s*(?:fy)?\s*(?:20)?{end[-2:]}\b", lowered))
-    if t.isdigit() or re.fullmatch(r"[\d.]+", t):
-        return bool(re.search(rf"(?<![\d.]){re.escape(t)}(?![\d])", lowered.replace(",", "")))
-    if t in ("united", "states") and re.search(r"\bu\.\s?s\.", lowered):
-        return True  # "the United States" is "the U.S." in most of these documents
-    stemmed = t[: max(4, len(t) - 2)] if len(t) > 5 else t
-    if re.search(rf"\b{re.escape(stemmed)}", lowered):
-        return True
-    if glossary is not None:
-        for form in glossary.long_forms.get(term.rstrip("s"), []):
-            if form.lower() in lowered:
-                return True
-        acronym = glossary.acronym_of.get(t)
-        if acronym and re.search(rf"\b{re.escape(acronym.lower())}\b", lowered):
-            return True
-    return False
-
-
 class ExtractiveAnswerer:
-    def __init__(self, embedder, max_sentences: int = MAX_SENTENCES, min_score: float = MIN_SCORE):
+    def __init__(self, embedder, max_sentences: int = MAX_SENTENCES, params: AnswerParams | None = None):
         self.embedder = embedder
         self.max_sentences = max_sentences
-        self.min_score = min_score
+        self.params = params or fitted()
         self._cache: dict = {}  # sentence text -> vector; dicts keep insertion order (FIFO)
         self._lock = threading.Lock()
 
@@ -318,55 +117,34 @@ class ExtractiveAnswerer:
             # only the likeliest sentences are embedded: cheap overlap and passage rank first
             prior = lambda c: c.lexical + 0.5 * (passages[c.passage_index].dense_score or 0.3) - 0.02 * c.passage_index
             candidates = sorted(candidates, key=prior, reverse=True)[:MAX_EMBEDDED]
-        question_vector = self.embedder.encode([question])[0]
+        question_vector = self._sentence_vectors([question])[0]  # cached like a sentence: asked again, answered faster
         sentence_vectors = self._sentence_vectors([self._context(passages[c.passage_index]) + display_sentence(c.text)
                                                    for c in candidates])
         semantic = sentence_vectors @ question_vector
-        kind = expected_kind(question)
-        # a question of several parts has each part's own ranking (_part_rankings); one whose
-        # second ask is a bare "and when?" has not
-        other_kinds = asked_kinds(question)[1:] if kind and len(question_parts(question)) == 1 else []
-        asks_reason = bool(_ASKS_REASON.search(question))
-        specifics = specific_terms(question, glossary)
-        slotted = slot_check(question, "", glossary) is not None
+        ask = Ask.whole(question, weights, glossary)
+        kind, specifics, params = ask.kind, ask.specifics, self.params
         for c, sim in zip(candidates, semantic):
-            passage = passages[c.passage_index]
             c.semantic = float(sim)
-            passage_sim = passage.dense_score if passage.dense_score is not None else 0.3
-            c.score = (SEMANTIC_WEIGHT * c.semantic + LEXICAL_WEIGHT * c.lexical + PASSAGE_WEIGHT * passage_sim
-                       - RANK_PENALTY * c.passage_index)
-            if kind and not holds_kind(kind, c.text, question):
-                c.score *= 0.7
-            for other in other_kinds:  # "..., and when?": a sentence giving the place and the date
-                if not holds_kind(other, c.text, question):
-                    c.score *= 0.7
-            if asks_reason and not _GIVES_REASON.search(c.text):
-                c.score *= REASON_PENALTY
-            if slotted and slot_check(question, c.text, glossary):
-                c.score *= 0.7  # "How many people": a sentence without "<number> personnel" does not answer
-            if len(c.text.split()) < 8:  # a heading-like fragment says little
-                c.score *= 0.85
-            if specifics:  # prefer sentences about what was asked (Zarvia's, FY2027's)
-                own = self._support(passage, c)
-                c.score *= 0.85 + 0.15 * sum(mentions(t, own, glossary) for t in specifics) / len(specifics)
+            c.score = score(ask, c, sim, passages[c.passage_index], params)
         ranked = sorted(candidates, key=lambda c: -c.score)
         best = ranked[0]
-        if best.score < self.min_score:
+        if best.score < params.min_score:
             return Extract([], True, "no passage is close enough to the question")
-        multi_part = is_multi_part(question)
-        floor = (MULTI_PART_PRIMARY_RATIO if multi_part else PRIMARY_RATIO) * best.score
+        asking = asking_text(question)
+        multi_part = is_multi_part(asking)
+        floor = (params.multi_part_primary_ratio if multi_part else params.primary_ratio) * best.score
         contenders = [c for c in ranked if c.score >= floor and (not kind or holds_kind(kind, c.text, question))]
         if not contenders:
             return Extract([], True, f"no passage states the {kind} asked for")
         # the primary sentence is the best close contender that is about what was asked;
         # when none is, the answer is refused for what the best one leaves out
         missing = None
-        part_rankings = self._part_rankings(question, candidates, sentence_vectors, passages)
+        part_rankings = self._part_rankings(asking, candidates, sentence_vectors, passages)
         for primary in contenders[:PRIMARY_TRIES]:
             must = self._part_answers(part_rankings, primary, best.score)
             chosen = self._select([primary] + must + [c for c in ranked if c is not primary and c not in must],
                                   weights, passages, specifics, glossary, keep=1 + len(must))
-            unmet = self._unmet(question, primary, chosen, passages, specifics, multi_part, glossary)
+            unmet = self._unmet(question, asking, primary, chosen, passages, specifics, multi_part, glossary)
             if not unmet:
                 missing = []
                 break
@@ -395,20 +173,21 @@ class ExtractiveAnswerer:
                     added.append(item)
         return added
 
-    def _unmet(self, question: str, primary: Candidate, chosen: list[Candidate], passages, specifics,
+    def _unmet(self, question: str, asking: str, primary: Candidate, chosen: list[Candidate], passages, specifics,
                multi_part: bool, glossary) -> list[str]:
         """What of the question the answer leaves out: a name, figure or year no chosen
         passage mentions, one the answering sentence is not about, or the slot it fails to
         fill."""
-        support = " ".join(" ".join([passages[c.passage_index].title, passages[c.passage_index].heading_path,
-                                     passages[c.passage_index].text]) for c in chosen)
+        support = " ".join(" ".join([passages[c.passage_index].title, passages[c.passage_index].identity,
+                                     passages[c.passage_index].heading_path, passages[c.passage_index].text])
+                           for c in chosen)
         missing = [t for t in specifics if not mentions(t, support, glossary)]
         if missing or multi_part:
             return missing
         # the sentence that answers must itself be about what was asked: a figure for
         # Pelora does not answer a question about Zarvia
         here = passages[primary.passage_index]
-        own = self._support(here, primary)
+        own = support_text(here, primary)
         missing = [t for t in specifics if not mentions(t, own, glossary)]
         if len(specifics) >= LONG_QUESTION_SPECIFICS and len(missing) == 1:
             # one of many named things may stay implicit in the answering sentence when
@@ -421,19 +200,21 @@ class ExtractiveAnswerer:
         # about which year a sentence's figure is for); a number that names an event with
         # the word before it ("CORAL SHIELD 25", "TIDEWATCH 28"; not "AECA 36(b)", a
         # provision of an acronym's law) must come with that word, where the title may say it
-        local = " ".join([here.heading_path, primary.text])
-        named = {number: word for word, number in re.findall(r"\b([A-Z][A-Za-z]+)\s+(\d+)\b(?!\()", question)
+        local = " ".join([here.heading_path, primary.text, document_numbers(here.identity)])
+        named = {number: word for word, number in re.findall(r"\b([A-Z][A-Za-z]+)\s+(\d+)\b(?!\()", asking)
                  if glossary is None or word not in glossary.long_forms}
         missing += [t for t in specifics if t[0].isdigit() and t not in missing and t not in named
                     and not mentions(t, local, glossary)]
         missing += [f"{named[t]} {t}" for t in specifics if t in named and t not in missing
                     and not re.search(rf"\b{re.escape(named[t])}\s+{t}\b", own, re.I)]
         if not missing:
-            slot = slot_check(question, primary.text, glossary)
+            slot = slot_check(asking, primary.text, glossary)
             missing = [slot] if slot else []
         if not missing:
             # beyond its names, the question asks something ("conduct the independent
-            # evaluation"): the answering sentence must share at least one of those words
+            # evaluation"): the answering sentence must share at least one of those words,
+            # which may come from the scenario it sets up ("... radios couldn't join the
+            # encrypted nets. What pays for a fix?")
             named = {w.lower() for t in specifics for w in re.split(r"[\s'-]+", t)}
             focus = [t for t in query_terms(question) if t not in named and not t[0].isdigit()]
             if focus and not any(mentions(t, " ".join([here.heading_path, primary.text]), glossary) for t in focus):
@@ -443,45 +224,30 @@ class ExtractiveAnswerer:
     def _part_rankings(self, question: str, candidates: list[Candidate], sentence_vectors,
                        passages) -> list[list[tuple[float, Candidate]]]:
         """For a question that asks two or three things, the candidates ranked for each
-        part on its own (meaning, its words, its kind of answer, its year)."""
+        part on its own (meaning, its words, its kind of answer, its year), by the same
+        scoring as the whole question."""
         parts = question_parts(question)
         if len(parts) < 2:
             return []
         rankings = []
         for part in parts:
-            vector = self.embedder.encode([part])[0]  # alone, as every sentence (see _sentence_vectors)
-            kind = expected_kind(part)
-            terms = query_terms(part)
-            years = set(re.findall(r"\b(?:FY\s?)?(20\d\d)\b", part)) - set(re.findall(r"FY\s?(20\d\d)\s?[-\u2013]", part))
-            names = [t for t in specific_terms(part) if not t[0].isdigit()]
-
-            def part_score(c, sim):
-                lexical = sum(1 for t in terms if t in c.terms) / max(1, len(terms))
-                passage_sim = passages[c.passage_index].dense_score or 0.3
-                score = (SEMANTIC_WEIGHT * float(sim) + LEXICAL_WEIGHT * lexical + PASSAGE_WEIGHT * passage_sim
-                         - RANK_PENALTY * c.passage_index)
-                if years and not all(mentions(y, passages[c.passage_index].heading_path + " " + c.text) for y in years):
-                    score *= 0.7  # the part's own year, in the sentence or its heading
-                if names:  # about what the part names, as for the whole question
-                    own = self._support(passages[c.passage_index], c)
-                    score *= 0.85 + 0.15 * sum(mentions(t, own) for t in names) / len(names)
-                return score * (0.7 if kind and not holds_kind(kind, c.text, question) else 1.0)
-
+            vector = self._sentence_vectors([part])[0]  # alone, as every sentence (see _sentence_vectors)
+            ask = Ask.part(part, question)
             sims = sentence_vectors @ vector
-            rankings.append(sorted(((part_score(c, sim), c) for c, sim in zip(candidates, sims)), key=lambda x: -x[0]))
+            scored = ((score(ask, c, sim, passages[c.passage_index], self.params), c) for c, sim in zip(candidates, sims))
+            rankings.append(sorted(scored, key=lambda x: -x[0]))
         return rankings
 
-    @staticmethod
-    def _part_answers(rankings, primary: Candidate, top: float) -> list[Candidate]:
+    def _part_answers(self, rankings, primary: Candidate, top: float) -> list[Candidate]:
         """The best sentence for each part that the primary sentence does not already
         answer: a greedy pick over the whole question tends to answer its first half twice."""
         found = []
         for scored in rankings:
-            score, answer = scored[0]
+            part_score, answer = scored[0]
             primary_score = next(sc for sc, c in scored if c is primary)
-            if answer is primary or answer in found or score - primary_score < PART_MARGIN * score:
+            if answer is primary or answer in found or part_score - primary_score < PART_MARGIN * part_score:
                 continue  # the primary sentence already answers this part about as well
-            if score >= PART_FLOOR * top:
+            if part_score >= self.params.part_floor * top:
                 found.append(answer)
         return found
 
@@ -501,7 +267,7 @@ class ExtractiveAnswerer:
 
         def passage_text(c):
             p = passages[c.passage_index]
-            return " ".join([p.title, p.heading_path, p.text])
+            return " ".join([p.title, p.identity, p.heading_path, p.text])
 
         unmet = {t for t in specifics if not mentions(t, passage_text(ranked[0]), glossary)}
         for c in chosen[1:]:
@@ -523,7 +289,7 @@ class ExtractiveAnswerer:
                 gain = c.score / top + GAIN_TERMS * new_terms + GAIN_FIGURES * new_figures + 0.3 * meets
                 if gain > best_gain:
                     best, best_gain = c, gain
-            if best is None or best_gain < GREEDY_MIN_GAIN:
+            if best is None or best_gain < self.params.greedy_min_gain:
                 break
             pool.remove(best)
             for c in pool:  # corroboration from another document
@@ -541,21 +307,6 @@ class ExtractiveAnswerer:
         """A short lead for embedding a sentence: which paragraph it stands in."""
         heading = passage.heading_path.split(" > ")[-1] if passage.heading_path else ""
         return f"{heading}: " if heading else ""
-
-    @staticmethod
-    def _support(passage: Passage, candidate: Candidate) -> str:
-        """What a reader takes a sentence to be about: the document title, the heading, the
-        paragraph's opening sentence, and the sentence itself."""
-        return " ".join([passage.title, passage.heading_path, _lead(passage.text), candidate.text])
-
-
-@functools.lru_cache(maxsize=4096)
-def _lead(text: str) -> str:
-    """A passage's opening sentence: asked for once per candidate sentence and question part,
-    so split once per passage."""
-    spans = split_spans(text)
-    return text[spans[0][0]:spans[0][1]] if spans else ""
-
 
 def _overlap(a: set, b: set) -> float:
     return len(a & b) / max(1, min(len(a), len(b)))

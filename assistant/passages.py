@@ -3,6 +3,7 @@ filters a user can set."""
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from ingest.records import page_at_offset
 
@@ -57,8 +58,43 @@ class Passage:
         return self.metadata.get("heading_path", "")
 
     @property
+    def identity(self) -> str:
+        """The names the passage's document goes by (its number and short names, stored at
+        ingest as doc_identity, and those its file name gives): a question that names the
+        document ("Per 5132.03, ...") is about every passage of it, though few repeat them."""
+        return names_from_file(self.source) + ("; " + self.metadata["doc_identity"]
+                                                if self.metadata.get("doc_identity") else "")
+
+    @property
     def marking(self) -> str | None:
         return self.metadata.get("marking") or None
 
     def page_at(self, offset: int) -> int:
         return page_at_offset(self.metadata.get("page_offsets", ""), int(self.metadata.get("page_start", 1)), offset)
+
+
+# An issuance is cited by the abbreviation of its kind and its number ("DoDI 5132.03" for
+# "DoD Instruction 5132.03"); file names spell the kind out, questions abbreviate it.
+_ISSUANCE_KINDS = {"directive": "DoDD", "instruction": "DoDI", "manual": "DoDM"}
+_DOCUMENT_NUMBER = re.compile(r"(?<![\w.])(\d{1,5}(?:\.\d{1,3})+[A-Z]?(?:-[A-Z])?|\d{2}-\d{2,3})(?![\w])")
+
+
+def names_from_file(source: str) -> str:
+    """'DoD_Directive_4500.9E.pdf' -> 'DoD Directive 4500.9E; 4500.9E; DoDD 4500.9E'."""
+    stem = re.sub(r"\.[A-Za-z0-9]{1,5}$", "", source or "").replace("_", " ").strip()
+    if not stem:
+        return ""
+    names = [stem]
+    numbers = _DOCUMENT_NUMBER.findall(stem)
+    names += numbers
+    for word, abbreviation in _ISSUANCE_KINDS.items():
+        if re.search(rf"\b{word}\b", stem, re.I):
+            names += [f"{abbreviation} {n}" for n in numbers]
+    return "; ".join(dict.fromkeys(names))
+
+
+def document_numbers(identity: str) -> str:
+    """Only the numbers among a document's names ('5132.03', '04-29'): they count as the
+    passage's own figures when a question names the document by number, where a year in a
+    title ('FY2026-2028') must not pass for a sentence's year."""
+    return " ".join(dict.fromkeys(_DOCUMENT_NUMBER.findall(identity)))

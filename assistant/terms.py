@@ -139,3 +139,42 @@ def has_person_or_office(text: str) -> bool:
 
 def has_identifier(text: str) -> bool:
     return bool(re.search(r"\b[A-Z]{2}-[A-Z]-[A-Z]{2,3}\b|\b[A-Z]\d{2}\b", text))
+
+
+# Amounts with a scale: "$750K", "$1.2M", "750 thousand", "$0.75 million". A one-letter scale
+# counts only after a dollar sign ("5 m" may be metres).
+_SCALED = re.compile(r"(\$\s?)?(\d[\d,]*(?:\.\d+)?)\s?(thousand|million|billion|k|m|mn|b|bn)\b", re.I)
+_SCALES = {"thousand": 1e3, "k": 1e3, "million": 1e6, "m": 1e6, "mn": 1e6, "billion": 1e9, "b": 1e9, "bn": 1e9}
+
+
+def _canonical(value: float) -> str:
+    return str(int(round(value))) if abs(value - round(value)) < 1e-6 else f"{value:.6f}".rstrip("0").rstrip(".")
+
+
+def _scaled_amounts(text: str) -> list[tuple[str, str]]:
+    """(the bare number as numbers_in gives it, the amount it stands for) for each scaled amount."""
+    found = []
+    for match in _SCALED.finditer(text):
+        dollar, number, scale = match.groups()
+        if len(scale) <= 2 and not dollar:
+            continue
+        bare = normalize_number(number)
+        bare = bare.rstrip("0").rstrip(".") if "." in bare else bare
+        found.append((bare, _canonical(float(number.replace(",", "")) * _SCALES[scale.lower()])))
+    return found
+
+
+def figure_values(text: str) -> set[str]:
+    """The amounts a text states, whatever way they are written: '$750,000', '$750K' and
+    '$0.75 million' all give '750000'; plain figures as numbers_in gives them."""
+    return numbers_in(text) | {amount for _, amount in _scaled_amounts(text)}
+
+
+def question_figures(text: str) -> set[str]:
+    """The figures of a question, a scaled amount as the amount it stands for ('$750K' ->
+    '750000', not '750'), so that a passage writing it another way still mentions it."""
+    found = numbers_in(text)
+    for bare, amount in _scaled_amounts(text):
+        found.discard(bare)
+        found.add(amount)
+    return found

@@ -91,10 +91,12 @@ class _Progress:
 
 def _text_summary(summary: dict, comparison: dict | None) -> str:
     from evals.report import metric_rows
+    from evals.runner import HELD_OUT_METRICS
 
     lines = []
     for name, suite in summary["suites"].items():
         lines.append(f"suite {name}: {suite['cases']} cases over {suite['corpus']} (backend {summary['backend']})")
+        lines += [f"  not ingested: {line}" for line in suite.get("left_out") or []]
         lines.append(f"  {'metric':<24} {'product':<26} naive baseline")
         for metric, product, naive in metric_rows(suite):
             mark = ""
@@ -103,4 +105,9 @@ def _text_summary(summary: dict, comparison: dict | None) -> str:
                 mark = f"  {row['change']:+.3f} vs previous" + ("  REGRESSION" if row["regression"] else "") + (
                     "  slower" if row.get("slower") else "")
             lines.append(f"  {metric:<24} {product:<26} {naive}{mark}")
+        if suite.get("held_out"):
+            lines.append("  held out (parameters fitted without this suite):  "
+                         + "  ".join(f"{k} {suite['held_out']['metrics'][k]['value']:.3f}"
+                                     f" (fitted {suite['product']['metrics'][k]['value']:.3f})"
+                                     for k in HELD_OUT_METRICS if k in suite["held_out"]["metrics"]))
     return "\n".join(lines)

@@ -22,6 +22,12 @@ from ingest.errors import UserError
 RELEASE_GATES = ("para_hit@5>=0.90", "paragraph_cited>=0.90", "fact_recall>=0.80", "refusal_accuracy>=0.80",
                  "false_refusal_rate<=0.10", "citation_precision>=0.90")
 
+# The gates for suites over real documents nobody here wrote (samm, dsca): the issue "Answers
+# that hold up on real documents" sets them, and held_out_gap (the largest difference between a
+# suite's figures with the fitted parameters and with those fitted without it) keeps the fit honest.
+REAL_DOCUMENT_GATES = ("paragraph_cited>=0.85", "fact_recall>=0.85", "refusal_accuracy>=0.85",
+                       "false_refusal_rate<=0.05", "citation_precision>=0.95", "held_out_gap<=0.05")
+
 # Floors no change may fall below unseen while the product is short of a release gate: what it
 # reached when the gold-quality test was written (formerly tests/integration/test_gold_quality.py).
 FLOORS = ("paragraph_cited>=0.76", "fact_recall>=0.68", "refusal_accuracy>=0.76", "false_refusal_rate<=0.10")

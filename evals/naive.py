@@ -30,10 +30,20 @@ def _loader(path: Path):
     return TextLoader(str(path), encoding="utf-8")
 
 
-def load_documents(folder: Path) -> list:
-    """LangChain Documents, one per PDF page or per other file, in file-name order."""
-    files = sorted(p for p in Path(folder).rglob("*") if p.suffix.lower() in SUFFIXES and p.is_file())
-    return [doc for path in files for doc in _loader(path).load()]
+def load_documents(folder: Path, files: list[Path] | None = None) -> list:
+    """LangChain Documents, one per PDF page or per other file, in file-name order (of the
+    folder, or of the given files of it). A file its loader cannot read (an HTML page named
+    .pdf) is left out, as the product leaves it out."""
+    files = sorted(p for p in (files if files is not None else Path(folder).rglob("*"))
+                   if p.suffix.lower() in SUFFIXES and p.is_file())
+    documents = []
+    for path in files:
+        loader = _loader(path)
+        try:
+            documents += loader.load()
+        except Exception:  # noqa: BLE001 - pypdf raises several types for a file that is not a PDF
+            continue
+    return documents
 
 
 def split(documents: list) -> list:

@@ -3,7 +3,8 @@ through Assistant.ask) and the naive LangChain baseline on the same cases, one r
 case and system, then a summary with bootstrap intervals.
 
 A suite that declares its corpus (evals/suites/<name>.corpus) is run over a scratch store
-holding exactly that folder. Scratch stores are cached under <cache>/eval-stores, keyed by
+holding exactly that folder, or the subset its `include:` globs name; files that fail to
+ingest are left out and listed. Scratch stores are cached under <cache>/eval-stores, keyed by
 the corpus files' bytes, the ingestion code and the embedding model, so a rerun with nothing
 changed skips ingestion, and any change to the documents or to chunking rebuilds them."""
 
@@ -14,7 +15,7 @@ import hashlib
 import shutil
 import time
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable
 
@@ -48,8 +49,8 @@ def _digest(files: list[Path], base: Path, extra: str) -> str:
     return h.hexdigest()[:16]
 
 
-def _corpus_key(folder: Path, code: list[Path], embedder_name: str) -> str:
-    files = sorted(p for p in folder.rglob("*") if p.is_file())
+def _corpus_key(folder: Path, code: list[Path], embedder_name: str, files: list[Path] | None = None) -> str:
+    files = files if files is not None else sorted(p for p in folder.rglob("*") if p.is_file())
     digest = _digest(files, folder, embedder_name)
     return _digest(sorted(code), ROOT, digest)
 
@@ -61,10 +62,11 @@ def cache_root() -> Path:
 
 
 @contextmanager
-def _cached_dir(kind: str, folder: Path, code: list[Path], embedder_name: str):
-    """(directory, ready): the cache folder for this corpus and code, held under an exclusive
-    lock so that two runs at once build it once; ready when a previous run completed it."""
-    target = cache_root() / f"{kind}-{folder.name}-{_corpus_key(folder, code, embedder_name)}"
+def _cached_dir(kind: str, folder: Path, code: list[Path], embedder_name: str, files: list[Path] | None = None):
+    """(directory, ready): the cache folder for this corpus (or this subset of its files) and
+    code, held under an exclusive lock so that two runs at once build it once; ready when a
+    previous run completed it."""
+    target = cache_root() / f"{kind}-{folder.name}-{_corpus_key(folder, code, embedder_name, files)}"
     target.parent.mkdir(parents=True, exist_ok=True)
     with open(target.with_suffix(".lock"), "a+") as lock:
         fcntl.flock(lock, fcntl.LOCK_EX)  # blocks while another run builds the same store
@@ -79,29 +81,49 @@ def _cached_dir(kind: str, folder: Path, code: list[Path], embedder_name: str):
             fcntl.flock(lock, fcntl.LOCK_UN)
 
 
-def corpus_store(folder: Path, embedder):
-    """A store holding exactly the documents of a folder (cached, see the module doc)."""
+def corpus_store(folder: Path, embedder, include: tuple[str, ...] = ()):
+    """(store, left out): a store holding the documents of a folder, or of the files matching
+    the include globs (cached, see the module doc), and one "file: reason" line per file that
+    did not go in. A real library holds files that fail (a scan with no text layer, an HTML
+    page named .pdf), so they are left out and named rather than failing the suite; only a
+    corpus where no document went in is refused."""
     from ingest.pipeline import IngestOptions, ingest_paths
     from ingest.store import Store
 
+    from evals.suite import corpus_files
+
     code = list((ROOT / "ingest").rglob("*.py"))
-    with _cached_dir("product", folder, code, embedder.name) as (directory, ready):
+    files = corpus_files(folder, include) if include else None
+    with _cached_dir("product", folder, code, embedder.name, files) as (directory, ready):
         store = Store(directory / "store", embedding_name=embedder.name)
+        left_out = directory / "left-out.txt"  # kept beside the cached store: a rerun lists them too
         if not ready:
-            report = ingest_paths([folder], store, embedder, IngestOptions())
-            if report.failed:
-                raise UserError(f"ingesting the suite corpus {folder} failed: {report.summary()}")
+            report = ingest_paths(files or [folder], store, embedder, IngestOptions())
+            if not store.documents():
+                raise UserError(f"ingesting the suite corpus {folder} failed: no document went in\n{report.summary()}")
+            left_out.write_text("".join(f"{_relative(o.path, folder)}: {o.detail}\n"
+                                        for o in report.outcomes if o.status in ("failed", "skipped")))
             (directory / "complete").write_text("ok\n")
-    return store
+        failures = left_out.read_text(encoding="utf-8").splitlines() if left_out.exists() else []
+    return store, failures
 
 
-def naive_index(folder: Path, embedder):
+def _relative(path: str, folder: Path) -> str:
+    try:
+        return str(Path(path).resolve().relative_to(folder.resolve()))
+    except ValueError:
+        return path
+
+
+def naive_index(folder: Path, embedder, include: tuple[str, ...] = ()):
     from evals import naive
+    from evals.suite import corpus_files
 
-    with _cached_dir("naive", folder, [ROOT / "evals" / "naive.py"], embedder.name) as (directory, ready):
+    files = corpus_files(folder, include) if include else None
+    with _cached_dir("naive", folder, [ROOT / "evals" / "naive.py"], embedder.name, files) as (directory, ready):
         if ready:
             return naive.open_index(embedder, directory / "chroma")
-        index = naive.build_index(naive.split(naive.load_documents(folder)), embedder, directory / "chroma")
+        index = naive.build_index(naive.split(naive.load_documents(folder, files)), embedder, directory / "chroma")
         (directory / "complete").write_text("ok\n")
         return index
 
@@ -271,10 +293,27 @@ class SuiteRun:
     corpus: str  # the folder ingested, or "store: <dir>"
     product: list[dict]
     naive: list[dict] | None
+    left_out: list[str] = field(default_factory=list)  # corpus files not ingested, "file: reason"
+    # the same cases answered with the parameters fitted without this suite (extractive only)
+    held_out: list[dict] | None = None
+
+
+# The figures compared between a suite's fitted and held-out runs; held_out_gap is the largest
+# difference, gated so that a parameter that only helps the suite it was fitted on shows.
+HELD_OUT_METRICS = ("paragraph_cited", "fact_recall", "refusal_accuracy", "false_refusal_rate", "citation_precision")
+
+
+def held_out_summary(product: dict, held_out: list[dict], resamples: int) -> dict:
+    summary = summarize(held_out, resamples)
+    gaps = [abs(product["metrics"][k]["value"] - summary["metrics"][k]["value"]) for k in HELD_OUT_METRICS
+            if k in product["metrics"] and k in summary["metrics"]]
+    if gaps:
+        product["metrics"]["held_out_gap"] = {"value": round(max(gaps), 4), "n": len(gaps)}
+    return summary
 
 
 def run_suite(name: str, path: Path, cases: list[Case], assistant, index=None, corpus: str = "",
-              progress: Progress | None = None) -> SuiteRun:
+              progress: Progress | None = None, left_out: list[str] | None = None) -> SuiteRun:
     product, naive_records = [], [] if index is not None else None
     total = len(cases) * (2 if index is not None else 1)
     done = 0
@@ -289,7 +328,7 @@ def run_suite(name: str, path: Path, cases: list[Case], assistant, index=None, c
             done += 1
             if progress:
                 progress(f"{name} (naive): {case.id}", done, total)
-    return SuiteRun(name, Path(path), corpus, product, naive_records)
+    return SuiteRun(name, Path(path), corpus, product, naive_records, list(left_out or []))
 
 
 def summary_of(runs: list[SuiteRun], backend: str, resamples: int = 1000) -> dict:
@@ -297,7 +336,9 @@ def summary_of(runs: list[SuiteRun], backend: str, resamples: int = 1000) -> dic
            "retrieval_k": RETRIEVAL_K, "suites": {}}
     for run in runs:
         entry = {"path": str(run.path), "corpus": run.corpus, "cases": len(run.product),
-                 "product": summarize(run.product, resamples)}
+                 "left_out": run.left_out, "product": summarize(run.product, resamples)}
+        if run.held_out is not None:
+            entry["held_out"] = held_out_summary(entry["product"], run.held_out, resamples)
         if run.naive is not None:
             entry["naive"] = summarize(run.naive, resamples)
         out["suites"][run.name] = entry
@@ -313,19 +354,20 @@ def evaluate(suite_paths: list[Path], settings, embedder, backend: str = "extrac
     cases with one of those tags; limit keeps the first cases of each suite."""
     import tempfile
 
+    from assistant.answer_params import held_out
     from assistant.audit import AuditLog
     from assistant.engine import Assistant
     from assistant.services import make_chat_model, make_store
-    from evals.suite import load_suite, suite_corpus, suite_name
+    from evals.suite import corpus_include, load_suite, suite_corpus, suite_name
     from assistant.access import profile_for
     from ingest.reader import StoreReader
 
-    loaded = [(Path(p), load_suite(Path(p)), suite_corpus(Path(p), ROOT)) for p in suite_paths]
+    loaded = [(Path(p), load_suite(Path(p)), suite_corpus(Path(p), ROOT), corpus_include(Path(p))) for p in suite_paths]
     chat_model = make_chat_model(settings, backend)
     runs = []
     with tempfile.TemporaryDirectory(prefix="planassist-eval-") as scratch:
         audit = AuditLog(Path(scratch) / "audit.jsonl")  # eval questions stay out of the user's audit log
-        for path, cases, folder in loaded:
+        for path, cases, folder, include in loaded:
             if tags:
                 cases = [c for c in cases if set(tags) & set(c.tags)]
             cases = cases[:limit] if limit else cases
@@ -334,8 +376,10 @@ def evaluate(suite_paths: list[Path], settings, embedder, backend: str = "extrac
             name = suite_name(path)
             if progress:
                 progress(f"{name}: preparing the store", 0, 1)
+            left_out: list[str] = []
             if folder is not None and not from_store:
-                store, corpus = corpus_store(folder, embedder), str(folder)
+                (store, left_out) = corpus_store(folder, embedder, include)
+                corpus = str(folder) + (f" (include: {', '.join(include)})" if include else "")
             else:
                 # the configured store as the settings' profile may see it: a report written
                 # from the store holds only what that user may read
@@ -349,6 +393,17 @@ def evaluate(suite_paths: list[Path], settings, embedder, backend: str = "extrac
             if naive and folder is not None:
                 if progress:
                     progress(f"{name}: preparing the naive baseline", 0, 1)
-                index = naive_index(folder, embedder)
-            runs.append(run_suite(name, path, cases, assistant, index, corpus, progress))
+                index = naive_index(folder, embedder, include)
+            run = run_suite(name, path, cases, assistant, index, corpus, progress, left_out)
+            held = held_out(name) if chat_model is None else None
+            if held is not None:
+                # the same cases answered with the parameters fitted without this suite
+                # (scripts/fit_answerer.py): a gap to the fitted figures is overfitting
+                blind = Assistant(store, embedder, audit=audit, answer_params=held)
+                run.held_out = []
+                for i, case in enumerate(cases, start=1):
+                    run.held_out.append({"suite": name, **product_case(case, blind)})
+                    if progress:
+                        progress(f"{name} (held out): {case.id}", i, len(cases))
+            runs.append(run)
     return summary_of(runs, backend, resamples), runs

@@ -9,7 +9,10 @@ from pathlib import Path
 
 from ingest.errors import UserError
 
-TAGS = {"lookup", "synthesis", "comparison", "numbers", "acronyms", "unanswerable", "multi-document", "follow-up"}
+TAGS = {"lookup", "synthesis", "comparison", "numbers", "acronyms", "unanswerable", "multi-document", "follow-up",
+        # how planners ask over a real library (evals/suites/dsca.jsonl)
+        "list", "cross_document", "supersession", "prose", "near_miss", "names_document", "scenario", "two_part",
+        "figures"}
 
 
 @dataclass(frozen=True)
@@ -87,16 +90,60 @@ def suite_name(path: Path) -> str:
     return Path(path).stem
 
 
-def suite_corpus(path: Path, root: Path) -> Path | None:
-    """The folder of documents a suite was written over, declared beside it in
-    `<suite>.corpus` (one line: a folder, relative to the project root or absolute). None when
-    the suite declares none: it then runs over the configured store."""
-    path = Path(path)
-    declaration = path.with_suffix(".corpus")
+def _declaration(path: Path) -> tuple[Path, list[str]] | None:
+    """(the .corpus file, its non-blank lines), or None when the suite declares no corpus."""
+    declaration = Path(path).with_suffix(".corpus")
     if not declaration.exists():
         return None
-    line = declaration.read_text(encoding="utf-8").strip()
-    folder = Path(line) if Path(line).is_absolute() else (Path(root) / line)
+    lines = [line.strip() for line in declaration.read_text(encoding="utf-8").splitlines() if line.strip()]
+    if not lines:
+        raise UserError(f"{declaration.name}: empty; its first line names the suite's corpus folder")
+    return declaration, lines
+
+
+def suite_corpus(path: Path, root: Path) -> Path | None:
+    """The folder of documents a suite was written over, declared beside it in
+    `<suite>.corpus` (first line: a folder, relative to the project root or absolute). None when
+    the suite declares none: it then runs over the configured store."""
+    declared = _declaration(path)
+    if declared is None:
+        return None
+    declaration, lines = declared
+    folder = Path(lines[0]) if Path(lines[0]).is_absolute() else (Path(root) / lines[0])
     if not folder.is_dir():
         raise UserError(f"{declaration.name}: the suite's corpus folder {folder} does not exist")
     return folder.resolve()
+
+
+INCLUDE = "include:"
+
+
+def corpus_include(path: Path) -> tuple[str, ...]:
+    """The `include: GLOB` lines after the folder line of `<suite>.corpus`: a named subset of
+    the folder (globs on the path relative to it). Empty: the whole folder."""
+    declared = _declaration(path)
+    if declared is None:
+        return ()
+    declaration, lines = declared
+    globs = []
+    for number, line in enumerate(lines[1:], start=2):
+        if not line.startswith(INCLUDE) or not line[len(INCLUDE):].strip():
+            raise UserError(f"{declaration.name} line {number}: expected 'include: GLOB', got {line!r}")
+        globs.append(line[len(INCLUDE):].strip())
+    return tuple(globs)
+
+
+def corpus_files(folder: Path, include: tuple[str, ...] = ()) -> list[Path]:
+    """The files of a corpus folder (hidden ones skipped, as ingestion skips them), or those
+    whose path relative to it matches one of the include globs."""
+    from fnmatch import fnmatch
+
+    folder = Path(folder)
+    files = sorted(p for p in folder.rglob("*") if p.is_file()
+                   and not any(part.startswith(".") for part in p.relative_to(folder).parts))
+    if not include:
+        return files
+    kept = [p for p in files if any(fnmatch(p.relative_to(folder).as_posix(), g) for g in include)]
+    if not kept:
+        raise UserError(f"no file of {folder} matches the include globs {', '.join(include)}")
+    return kept

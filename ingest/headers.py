@@ -15,6 +15,11 @@ EDGE_LINES = 3  # how many lines at the top and bottom of a page can be running 
 MIN_SHARE = 0.5  # a line counts as running when it is on at least half the pages
 
 
+# "ENCLOSURE 2" repeated at the foot of each page of an enclosure is also the line that opens
+# it: kept, so that the chunker knows where the enclosure starts (it skips the repeats).
+_STRUCTURE = re.compile(r"^(enclosure|annex|appendix|attachment|tab) [#a-z]{1,3}$")
+
+
 def _key(line: str) -> str:
     return re.sub(r"\d+", "#", " ".join(line.lower().split()))
 
@@ -32,7 +37,8 @@ def strip_running_lines(pages: list[Page]) -> list[Page]:
     counts: Counter[str] = Counter()
     for lines in split:
         counts.update({_key(lines[i]) for i in _edges(lines)})
-    running = {key for key, n in counts.items() if key and n >= max(3, MIN_SHARE * len(pages))}
+    running = {key for key, n in counts.items() if key and n >= max(3, MIN_SHARE * len(pages))
+               and not _STRUCTURE.match(key)}
     if not running:
         return list(pages)
     cleaned = []

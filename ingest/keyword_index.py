@@ -3,7 +3,12 @@ register of documents that are complete and visible, and the acronym glossary.
 
 Chroma's own sparse (BM25) index is refused by the embedded and local Chroma, so keyword
 search comes from SQLite's FTS5 with bm25(), which the standard library carries. Everything
-here can be rebuilt from Chroma (Store.rebuild_keywords)."""
+here can be rebuilt from Chroma (Store.rebuild_keywords).
+
+Each chunk is indexed with its heading path (a statute's "(e) Notice and Wait on Activities
+Under Programs" carries the meaning of the short paragraphs below it) and its document's
+identity ("DoDI 5132.03; 5132.03; SAMM"), each a column of its own so that bm25 weighs them
+apart from the text."""
 
 from __future__ import annotations
 
@@ -19,11 +24,15 @@ CREATE TABLE IF NOT EXISTS documents (
     ingested_at TEXT NOT NULL);
 CREATE INDEX IF NOT EXISTS documents_path ON documents(path);
 CREATE VIRTUAL TABLE IF NOT EXISTS chunk_text USING fts5(
-    text, title, section, chunk_id UNINDEXED, doc_id UNINDEXED, tokenize = 'porter unicode61');
+    text, title, section, heading, identity, chunk_id UNINDEXED, doc_id UNINDEXED,
+    tokenize = 'porter unicode61');
 CREATE TABLE IF NOT EXISTS glossary (
     acronym TEXT NOT NULL, expansion TEXT NOT NULL, doc_id TEXT NOT NULL,
     PRIMARY KEY (acronym, expansion, doc_id));
 """
+
+# bm25 weight of each column: text, title, section, heading path, document identity
+BM25_WEIGHTS = "1.0, 0.3, 0.5, 0.5, 0.3"
 
 
 @dataclass(frozen=True)
@@ -49,7 +58,20 @@ class KeywordIndex:
         # One connection per thread: the app answers several sessions at once.
         self._local = threading.local()
         with self._connect() as db:
+            self._drop_outdated(db)
             db.executescript(SCHEMA)
+
+    @staticmethod
+    def _drop_outdated(db: sqlite3.Connection) -> None:
+        """An index written before the heading and identity columns existed is dropped whole
+        (documents and glossary too), so that Store.reconcile rebuilds it from Chroma."""
+        try:
+            columns = [row[1] for row in db.execute("PRAGMA table_info(chunk_text)")]
+        except sqlite3.OperationalError:
+            return
+        if columns and "identity" not in columns:
+            db.executescript("DROP TABLE chunk_text; DROP TABLE IF EXISTS documents; "
+                             "DROP TABLE IF EXISTS glossary;")
 
     def _connect(self) -> sqlite3.Connection:
         db = getattr(self._local, "db", None)
@@ -79,7 +101,7 @@ class KeywordIndex:
     def commit_document(self, row: DocumentRow, chunks: list[tuple[str, str, str]],
                         replaces: list[str], glossary: list[tuple[str, str]] = ()) -> None:
         """Make a document visible and its predecessors invisible, in one transaction.
-        `chunks` are (chunk_id, text, section)."""
+        `chunks` are (chunk_id, text, section, heading_path, doc_identity)."""
         db = self._connect()
         with db:
             for old in replaces:
@@ -88,8 +110,10 @@ class KeywordIndex:
             db.execute("INSERT INTO documents VALUES (?,?,?,?,?,?,?,?,?)",
                        (row.doc_id, row.path, row.source, row.title, row.doc_type, row.marking,
                         row.pages, row.chunks, row.ingested_at))
-            db.executemany("INSERT INTO chunk_text (text, title, section, chunk_id, doc_id) VALUES (?,?,?,?,?)",
-                           [(text, row.title, section, chunk_id, row.doc_id) for chunk_id, text, section in chunks])
+            db.executemany("INSERT INTO chunk_text (text, title, section, heading, identity, chunk_id, doc_id) "
+                           "VALUES (?,?,?,?,?,?,?)",
+                           [(text, row.title, section, heading, identity, chunk_id, row.doc_id)
+                            for chunk_id, text, section, heading, identity in chunks])
             db.executemany("INSERT OR IGNORE INTO glossary VALUES (?,?,?)",
                            [(a, e, row.doc_id) for a, e in glossary])
 
@@ -147,7 +171,8 @@ class KeywordIndex:
     def search(self, match: str, limit: int, doc_ids: list[str] | None = None) -> list[tuple[str, float]]:
         """(chunk_id, score) best first for an FTS5 MATCH expression; the score is bm25
         negated, so larger is better."""
-        sql = "SELECT chunk_id, -bm25(chunk_text, 1.0, 0.3, 0.5) AS score FROM chunk_text WHERE chunk_text MATCH ?"
+        sql = (f"SELECT chunk_id, -bm25(chunk_text, {BM25_WEIGHTS}) AS score FROM chunk_text "
+               "WHERE chunk_text MATCH ?")
         params: list = [match]
         if doc_ids is not None:
             if not doc_ids:

@@ -97,8 +97,9 @@ class StoreReader:
                 row = source.document(doc_id)
                 if row is None or doc_id not in visible:
                     continue
-                chunks = db.execute("SELECT chunk_id, text, section FROM chunk_text WHERE doc_id = ? ORDER BY rowid",
-                                    (doc_id,)).fetchall()
+                # the rows as commit_document takes them (keep in step with keyword_index.SCHEMA)
+                chunks = db.execute("SELECT chunk_id, text, section, heading, identity FROM chunk_text "
+                                    "WHERE doc_id = ? ORDER BY rowid", (doc_id,)).fetchall()
                 glossary = db.execute("SELECT acronym, expansion FROM glossary WHERE doc_id = ? ORDER BY rowid",
                                       (doc_id,)).fetchall()
                 index.commit_document(row, chunks, replaces=[], glossary=glossary)

@@ -43,6 +43,9 @@ class Chunk:
     # "offset:page;offset:page": where in `text` each page begins, so a quoted sentence can
     # be cited with its own page rather than the chunk's first page.
     page_offsets: str
+    # the document's number, title, short name and first-page acronyms, "; "-separated
+    # (ingest/identity.py): what every passage of the document counts as mentioning
+    doc_identity: str = ""
 
     def page_at(self, offset: int) -> int:
         return page_at_offset(self.page_offsets, self.page_start, offset)

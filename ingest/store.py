@@ -35,7 +35,15 @@ def chunk_metadata(row: DocumentRow, chunk: Chunk) -> dict:
             "doc_type": row.doc_type, "marking": row.marking or "", "pages": row.pages,
             "page_start": chunk.page_start, "page_end": chunk.page_end, "section": chunk.section,
             "heading_path": chunk.heading_path, "ordinal": chunk.ordinal, "chunk_count": row.chunks,
-            "page_offsets": chunk.page_offsets, "ingested_at": row.ingested_at}
+            "page_offsets": chunk.page_offsets, "ingested_at": row.ingested_at,
+            "doc_identity": chunk.doc_identity}
+
+
+def keyword_rows(ids, texts, sections, metadatas) -> list[tuple[str, str, str, str, str]]:
+    """What the keyword index holds of each chunk: its text, paragraph id, heading path and
+    its document's identity."""
+    return [(i, t, s, m.get("heading_path", ""), m.get("doc_identity", ""))
+            for i, t, s, m in zip(ids, texts, sections, metadatas)]
 
 
 def row_from_metadata(metadata: dict) -> DocumentRow:
@@ -99,7 +107,7 @@ class Store:
         replaced = [d.doc_id for d in self.keywords.documents_at(row.path) if d.doc_id != row.doc_id]
         vector_store.add(self.collection, list(ids), [list(map(float, v)) for v in vectors], list(texts),
                          list(metadatas))
-        self.keywords.commit_document(row, list(zip(ids, texts, sections)), replaces=replaced,
+        self.keywords.commit_document(row, keyword_rows(ids, texts, sections, metadatas), replaces=replaced,
                                       glossary=list(glossary))
         vector_store.delete_documents(self.collection, replaced)
         return replaced
@@ -162,7 +170,9 @@ class Store:
             return
         row = row_from_metadata(rows[0][2])
         texts = [text for _, text, _ in rows]
-        self.keywords.commit_document(row, [(i, text, m.get("section", "")) for i, text, m in rows],
+        self.keywords.commit_document(row, keyword_rows([i for i, _, _ in rows], texts,
+                                                        [m.get("section", "") for _, _, m in rows],
+                                                        [m for _, _, m in rows]),
                                       replaces=[], glossary=extract_glossary(texts))
 
     # --- one writer at a time ----------------------------------------------------------

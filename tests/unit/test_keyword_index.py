@@ -1,0 +1,43 @@
+"""The keyword index holds each chunk's heading path and document identity in columns of
+their own, and an index written before those columns is dropped to be rebuilt from Chroma."""
+
+import sqlite3
+
+from ingest.keyword_index import DocumentRow, KeywordIndex
+
+
+def row(doc_id="d1", title="Security Cooperation"):
+    return DocumentRow(doc_id=doc_id, path=f"/x/{doc_id}.pdf", source=f"{doc_id}.pdf", title=title,
+                       doc_type="policy", marking=None, pages=1, chunks=2, ingested_at="2026-01-01T00:00:00")
+
+
+def test_heading_and_identity_are_searchable(tmp_path):
+    index = KeywordIndex(tmp_path / "k.sqlite3")
+    index.commit_document(row(), [("d1-00000", "The Director manages the programs.", "Enclosure 2 > 1.a",
+                                   "ENCLOSURE 2 > RESPONSIBILITIES", "DoDI 5132.03; 5132.03; SAMM"),
+                                  ("d1-00001", "Reports are due each year.", "Enclosure 2 > 1.b",
+                                   "ENCLOSURE 2 > RESPONSIBILITIES", "DoDI 5132.03; 5132.03; SAMM")], replaces=[])
+    index.commit_document(row("d2", "Other"), [("d2-00000", "The Director manages the programs.", "1", "", "")],
+                          replaces=[])
+    assert {c for c, _ in index.search('"5132.03"', 10)} == {"d1-00000", "d1-00001"}
+    assert {c for c, _ in index.search("responsibilities", 10)} == {"d1-00000", "d1-00001"}
+    best = index.search('"director" OR "5132.03"', 10)
+    assert best[0][0] == "d1-00000"  # the same text ranks higher in the document the question names
+
+
+def test_an_index_without_the_new_columns_is_dropped_for_a_rebuild(tmp_path):
+    path = tmp_path / "k.sqlite3"
+    db = sqlite3.connect(path)
+    db.executescript("""
+        CREATE TABLE documents (doc_id TEXT PRIMARY KEY, path TEXT NOT NULL, source TEXT NOT NULL,
+            title TEXT NOT NULL, doc_type TEXT NOT NULL, marking TEXT, pages INTEGER NOT NULL,
+            chunks INTEGER NOT NULL, ingested_at TEXT NOT NULL);
+        CREATE VIRTUAL TABLE chunk_text USING fts5(text, title, section, chunk_id UNINDEXED, doc_id UNINDEXED);
+        INSERT INTO documents VALUES ('d1', '/x', 'x', 't', 'policy', NULL, 1, 1, 'now');
+        INSERT INTO chunk_text VALUES ('old text', 't', '1', 'd1-00000', 'd1');""")
+    db.commit()
+    db.close()
+    index = KeywordIndex(path)
+    assert index.documents() == []  # Store.reconcile re-registers the documents from Chroma
+    index.commit_document(row(), [("d1-00000", "new text", "1", "", "DSCA 04-29")], replaces=[])
+    assert index.search('"04"', 5)
