@@ -75,7 +75,9 @@ def normalize_marking(line: str) -> str | None:
         elif labelled and text.split("//")[0].strip() in _LEVEL_ABBREVIATIONS:
             head, _, rest = text.partition("//")
             level = _LEVEL_ABBREVIATIONS[head.strip()]
-        elif labelled:
+        elif labelled and text and len(text.split("//")[0].split()) <= 4:
+            # a short value after the label is meant as a marking; an empty one (a form's blank
+            # "CLASSIFICATION:" field, DSCA_02-41) or a sentence is not a banner
             raise MarkingError(f"its marking line '{line.strip()}' names no classification level this product "
                                f"knows ({', '.join(LEVELS)})")
         else:

@@ -85,6 +85,8 @@ def test_unreadable_and_unknown_markings_are_refused():
 
     with pytest.raises(MarkingError, match="Classification: COSMIC"):
         detect_marking([Page(1, "Classification: COSMIC\nBody")])
+    assert detect_marking([Page(1, "CLASSIFICATION:\nBody")]) is None  # a blank form field
+    assert normalize_marking("Classification: the way items are grouped by sensitivity level") is None
     with pytest.raises(MarkingError, match="unknown marking 'FOO'"):
         checked_marking("FOO")
     assert checked_marking("s//nf") == "SECRET // NOFORN"
