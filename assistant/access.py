@@ -8,15 +8,17 @@ its level is at or below the user's and every caveat on it is satisfied:
 An unmarked document counts as UNCLASSIFIED. A marking the ladder does not know is refused to
 every user with a limit (fail closed). No profile (the single-user laptop default) sees all.
 
-The check runs in HybridSearch.visible_doc_ids, below both dense and keyword search, so a
-document a user may not see is never scored, answered from, cited, listed as closest, drafted
-from, mapped or written to that user's audit lines.
+This module only decides; ingest/reader.py (StoreReader.visible_to) is the one place the
+decision is applied, below every read of the store, so a document a user may not see is never
+scored, answered from, cited, listed as closest, expanded as an acronym, drafted from, mapped,
+exported or written to that user's audit lines.
 
 Profiles come from a users file (PLANASSIST_USER_FILE, YAML or JSON):
     users:
       alice: {role: curator, max_marking: SECRET, caveats: [NOFORN]}
       bob:   {role: reader,  max_marking: CUI, caveats: [GBR]}
-(other keys, such as a password hash for the app's login, are ignored here), chosen by
+(other keys, such as a password hash for the app's login, are ignored here; an entry without
+max_marking is UNCLASSIFIED without caveats, a name given twice is an error), chosen by
 `--user NAME` or PLANASSIST_USER; or, without a file, from PLANASSIST_MAX_MARKING and
 PLANASSIST_CAVEATS (comma separated).
 """
@@ -31,17 +33,9 @@ from pathlib import Path
 import yaml
 
 from ingest.errors import UserError
-from ingest.metadata import LEVELS, marking_rank
+from ingest.metadata import LEVELS, marking_parts, marking_rank
 
 ROLES = ("reader", "curator")
-
-
-def marking_parts(marking: str | None) -> tuple[str, list[str]]:
-    """'SECRET // REL TO USA, GBR // NOFORN' -> ('SECRET', ['REL TO USA, GBR', 'NOFORN'])."""
-    parts = [p.strip().upper() for p in (marking or "").split("//") if p.strip()]
-    if not parts:
-        return "UNCLASSIFIED", []
-    return parts[0], parts[1:]
 
 
 def _countries(caveat: str) -> set[str]:
@@ -83,15 +77,48 @@ def _split(value: str | None) -> tuple[str, ...]:
     return tuple(p.strip().upper() for p in (value or "").split(",") if p.strip())
 
 
-def load_users(path: Path) -> dict[str, UserProfile]:
+class _UniqueKeyLoader(yaml.SafeLoader):
+    """YAML's safe loader, refusing a key given twice in one mapping (PyYAML keeps the last
+    silently: a second `alice:` entry would quietly replace the first's access)."""
+
+    def construct_mapping(self, node, deep=False):
+        seen = set()
+        for key_node, _ in node.value:
+            key = self.construct_object(key_node, deep=deep)
+            if key in seen:
+                raise yaml.constructor.ConstructorError(None, None, f"the key '{key}' appears twice",
+                                                        key_node.start_mark)
+            seen.add(key)
+        return super().construct_mapping(node, deep)
+
+
+def _unique_pairs(pairs):
+    keys = [k for k, _ in pairs]
+    duplicate = next((k for k in keys if keys.count(k) > 1), None)
+    if duplicate is not None:
+        raise ValueError(f"the key '{duplicate}' appears twice")
+    return dict(pairs)
+
+
+def read_users_data(path: Path):
+    """The parsed users file (YAML or JSON); UserError when it is missing, not valid, or
+    names a key twice."""
     path = Path(path)
     try:
         text = path.read_text(encoding="utf-8")
-        data = json.loads(text) if path.suffix == ".json" else yaml.safe_load(text)
+        return (json.loads(text, object_pairs_hook=_unique_pairs) if path.suffix == ".json"
+                else yaml.load(text, Loader=_UniqueKeyLoader))  # noqa: S506 (a SafeLoader subclass)
     except FileNotFoundError as exc:
         raise UserError(f"the users file {path} does not exist") from exc
     except (ValueError, yaml.YAMLError, UnicodeDecodeError) as exc:
         raise UserError(f"the users file {path} is not valid YAML/JSON ({exc})") from exc
+
+
+def load_users(path: Path) -> dict[str, UserProfile]:
+    """Profiles by name. A user without max_marking may read UNCLASSIFIED only, without
+    caveats (fail closed): an unlimited profile comes only from having no users file."""
+    path = Path(path)
+    data = read_users_data(path)
     users = (data or {}).get("users") if isinstance(data, dict) else None
     if not isinstance(users, dict):
         raise UserError(f"the users file {path} must hold a mapping 'users: {{name: {{...}}}}'")
@@ -104,7 +131,7 @@ def load_users(path: Path) -> dict[str, UserProfile]:
         caveats = _split(caveats) if isinstance(caveats, str) else tuple(str(c).strip().upper() for c in caveats)
         max_marking = fields.get("max_marking")
         profiles[str(name)] = UserProfile(name=str(name), role=str(fields.get("role", "reader")),
-                                          max_marking=str(max_marking).upper() if max_marking else None,
+                                          max_marking=str(max_marking).upper() if max_marking else LEVELS[0],
                                           caveats=caveats)
     return profiles
 

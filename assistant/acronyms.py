@@ -20,8 +20,9 @@ class Glossary:
                 self.acronym_of.setdefault(form.lower(), acronym)
 
     @classmethod
-    def from_store(cls, store) -> "Glossary":
-        return cls(store.keywords.glossary())
+    def from_store(cls, reader) -> "Glossary":
+        """From a StoreReader: only the documents it lets its user see define acronyms."""
+        return cls(reader.glossary())
 
     def expansions(self, question: str) -> list[str]:
         """Phrases to search besides the question: long forms of its acronyms and acronyms

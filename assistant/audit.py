@@ -31,6 +31,14 @@ class AuditLog:
             "unsupported": len(answer.unsupported),
             "marking": answer.marking,
         }
+        self._append(entry)
+
+    def record_event(self, event: str, **fields) -> None:
+        """A line for a change that is not an answer (a marking forced lower at ingest)."""
+        self._append({"time": dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds"), "event": event,
+                      **fields})
+
+    def _append(self, entry: dict) -> None:
         line = json.dumps(entry, ensure_ascii=False) + "\n"
         self.path.parent.mkdir(parents=True, exist_ok=True)
         with _LOCK:  # one line per write, whole, even with several sessions answering at once

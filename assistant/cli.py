@@ -36,28 +36,54 @@ class Context:
             self._store = make_store(self.settings, self.embedder)
         return self._store
 
+    def profile(self, user_name: str | None = None):
+        """The profile the command acts for: --user (of the command or the group), else
+        PLANASSIST_USER or the PLANASSIST_MAX_MARKING profile; None: no limit."""
+        from assistant.access import profile_for
+
+        return profile_for(self.settings, user_name)
+
+    def reader(self, user_name: str | None = None):
+        """The store as the command's profile may see it (ingest/reader.py): every output
+        of a command comes from here, so it is releasable to that profile."""
+        from ingest.reader import StoreReader
+
+        return StoreReader(self.store).visible_to(self.profile(user_name))
+
+    def require_curator(self, user_name: str | None, action: str):
+        profile = self.profile(user_name)
+        if profile is not None and profile.role != "curator":
+            raise UserError(f"{profile.name} is a {profile.role}: only curators may {action}")
+        return profile
+
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
 @click.option("--store", "store_dir", type=click.Path(path_type=Path), help="Store folder (default .planassist, or PLANASSIST_STORE).")
 @click.option("--collection", help="Collection name (default planassist).")
 @click.option("--chroma-url", help="Use a Chroma server, e.g. http://127.0.0.1:8000.")
+@click.option("--user", "user_name", help="Act for this user of the users file (PLANASSIST_USER_FILE): every "
+              "output holds only what their marking and caveats allow (default PLANASSIST_USER).")
 @click.pass_context
-def cli(ctx, store_dir, collection, chroma_url):
+def cli(ctx, store_dir, collection, chroma_url, user_name):
     """Planning Assistant: cited answers over your planning documents, offline."""
-    ctx.obj = Context(Settings.from_env(store_dir=store_dir, collection=collection, chroma_url=chroma_url))
+    ctx.obj = Context(Settings.from_env(store_dir=store_dir, collection=collection, chroma_url=chroma_url,
+                                        user=user_name))
 
 
 @cli.command()
 @click.argument("paths", nargs=-1, required=False, type=click.Path(path_type=Path))
 @click.option("--type", "doc_type", type=click.Choice(DOC_TYPES), help="Document type for these files.")
 @click.option("--marking", help="Marking for these files (e.g. UNCLASSIFIED, CUI).")
+@click.option("--force-marking", is_flag=True, help="Let --marking (or a sidecar) be lower than a banner in the "
+              "document; recorded in the audit log.")
 @click.option("--prune", is_flag=True, help="Remove documents whose files are gone.")
 @click.option("--rebuild-keywords", is_flag=True, help="Rebuild the keyword index from Chroma.")
 @click.option("--max-file-mb", type=float, default=100, show_default=True, help="Refuse larger files.")
 @click.option("--wait", "wait_seconds", type=float, default=0, help="Wait this long for another ingest to finish.")
 @click.option("--json", "as_json", is_flag=True, help="Print the report as JSON.")
 @click.pass_obj
-def ingest(obj: Context, paths, doc_type, marking, prune, rebuild_keywords, max_file_mb, wait_seconds, as_json):
+def ingest(obj: Context, paths, doc_type, marking, force_marking, prune, rebuild_keywords, max_file_mb, wait_seconds,
+           as_json):
     """Ingest files and folders (PDF, DOCX, Markdown, text, HTML)."""
     from ingest.pipeline import IngestOptions, ingest_paths
 
@@ -71,7 +97,7 @@ def ingest(obj: Context, paths, doc_type, marking, prune, rebuild_keywords, max_
             return
     bar = _progress_bar()
     options = IngestOptions(doc_type=doc_type, marking=marking, prune=prune, max_file_mb=max_file_mb,
-                            wait_seconds=wait_seconds)
+                            wait_seconds=wait_seconds, force_marking=force_marking)
     report = ingest_paths(paths, obj.store, obj.embedder, options, progress=bar.update if bar else None)
     if bar:
         bar.close()
@@ -111,11 +137,7 @@ def docs(ctx, as_json, user_name):
     """List the documents in the store (or remove one: docs remove DOC)."""
     if ctx.invoked_subcommand:
         return
-    from assistant.access import profile_for
-
-    profile = profile_for(ctx.obj.settings, user_name)
-    # need-to-know: a document above the user's access is not even named
-    documents = [d for d in ctx.obj.store.documents() if profile is None or profile.allowed(d.marking)]
+    documents = ctx.obj.reader(user_name).documents()  # a document above the user's access is not even named
     if as_json:
         click.echo(json.dumps([d.as_dict() for d in documents], indent=2))
         return
@@ -132,9 +154,11 @@ def docs(ctx, as_json, user_name):
 @click.argument("doc")
 @click.pass_obj
 def docs_remove(obj: Context, doc):
-    """Remove one document (by id, id prefix, file name or title)."""
+    """Remove one document (by id, id prefix, file name or title). Curators only, and only a
+    document they may see (a hidden one gets the same reply as a missing one)."""
+    obj.require_curator(None, "remove documents")
+    document = obj.reader().find_document(doc)
     store = obj.store
-    document = store.find_document(doc)
     with store.writer_lock():
         store.remove_document(document.doc_id)
     click.echo(f"removed {document.title} ({document.doc_id[:12]}, {document.chunks} chunks)")
@@ -158,17 +182,15 @@ def ask(obj: Context, questions, as_json, k, doc_types, docs_, markings, backend
     from assistant.passages import Filters
     from assistant.services import make_assistant
 
-    store = obj.store
-    if not store.documents():
+    profile = obj.profile(user_name)
+    reader = obj.reader(user_name)
+    if not reader.documents():
         raise UserError("the store is empty: add documents with `planassist ingest PATH` first")
-    filters = Filters(doc_types=tuple(doc_types), doc_ids=tuple(store.find_document(d).doc_id for d in docs_),
+    filters = Filters(doc_types=tuple(doc_types), doc_ids=tuple(reader.find_document(d).doc_id for d in docs_),
                       markings=tuple(m.upper() for m in markings))
-    from assistant.access import profile_for
-
-    profile = profile_for(obj.settings, user_name)
-    assistant = make_assistant(obj.settings, obj.embedder, store, backend, user=profile)
+    assistant = make_assistant(obj.settings, obj.embedder, reader, backend, user=profile)
     for question in questions:
-        answer = assistant.ask(question, k=k, filters=filters, user=profile)
+        answer = assistant.ask(question, k=k, filters=filters)
         if as_json:
             click.echo(json.dumps(answer.as_dict(), ensure_ascii=False))
         else:
@@ -203,10 +225,11 @@ def check(obj: Context, repair, wait_seconds, as_json):
 @click.option("--json", "as_json", is_flag=True, help="Print the report as JSON.")
 @click.pass_obj
 def export_(obj: Context, file, wait_seconds, as_json):
-    """Write the whole collection (chunks, vectors, metadata, registry) to FILE (a ZIP)."""
+    """Write the collection (chunks, vectors, metadata, registry) to FILE (a ZIP): the documents
+    the profile (--user) may see; the manifest names it."""
     from ingest.transfer import export_store
 
-    report = export_store(obj.store, file, wait_seconds)
+    report = export_store(obj.reader(), file, wait_seconds)  # only what the profile may see
     click.echo(json.dumps(report.as_dict()) if as_json else
                f"exported {report.documents} documents ({report.chunks} chunks) to {file}: "
                f"{report.bytes / 1e6:.1f} MB in {report.seconds:.1f} s")
@@ -236,12 +259,12 @@ def chat(obj: Context, backend):
     An empty line or Ctrl-D ends."""
     from assistant.services import make_assistant
 
-    store = obj.store
-    if not store.documents():
+    reader = obj.reader()
+    if not reader.documents():
         raise UserError("the store is empty: add documents with `planassist ingest PATH` first")
-    assistant = make_assistant(obj.settings, obj.embedder, store, backend)
+    assistant = make_assistant(obj.settings, obj.embedder, reader, backend, user=obj.profile())
     history: list[str] = []
-    click.echo(f"{len(store.documents())} documents. Ask a question (empty line to quit).")
+    click.echo(f"{len(reader.documents())} documents. Ask a question (empty line to quit).")
     while True:
         try:
             question = input("\n? ").strip()

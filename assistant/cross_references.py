@@ -56,11 +56,9 @@ def follow(store, passages: list[Passage], similarity, existing: set[tuple[str, 
         for passage in group:
             passage.extras["referred_from"] = passages[index].chunk_id
     for index, doc_id, section in fetch:
-        got = store.collection.get(where={"$and": [{"doc_id": doc_id}, {"section": section}]},
-                                   include=["documents", "metadatas"])
-        if not got["ids"]:
+        rows = store.paragraph(doc_id, section)  # a StoreReader: only documents the user may see
+        if not rows:
             continue  # a statute's section, or a paragraph this document does not have
-        rows = sorted(zip(got["ids"], got["documents"], got["metadatas"]), key=lambda row: row[2].get("ordinal", 0))
         scores = similarity([row[0] for row in rows[:CHUNKS_PER_PARAGRAPH]])
         for chunk_id, text, metadata in rows[:CHUNKS_PER_PARAGRAPH]:
             followed = Passage(chunk_id, text or "", metadata or {}, dense_score=scores.get(chunk_id),

@@ -4,9 +4,9 @@ audit. The model, store and chat model are built once and handed in."""
 
 from __future__ import annotations
 
+import copy
 import re
 import time
-from dataclasses import replace
 from typing import Iterator
 
 from assistant import llm
@@ -19,6 +19,7 @@ from assistant.extractive import ExtractiveAnswerer, display_sentence
 from assistant.followup import rewrite
 from assistant.passages import Filters, Passage
 from assistant.retrieval import HybridSearch
+from ingest.reader import reader_of
 from assistant.terms import content_terms
 from ingest.errors import UserError
 from ingest.metadata import highest_marking
@@ -54,24 +55,36 @@ class Assistant:
     def __init__(self, store, embedder, chat_model=None, backend_name: str = "extractive",
                  audit: AuditLog | None = None, k: int = DEFAULT_K, user: UserProfile | None = None,
                  answer_params: AnswerParams | None = None):
-        self.store = store
+        # need-to-know: the reader is narrowed to `user` here, once; everything the assistant
+        # reads (search, glossary, cross-references) goes through it
+        self.store = reader_of(store).visible_to(user)
         self.embedder = embedder
-        self.search = HybridSearch(store, embedder)
+        self.search = HybridSearch(self.store, embedder)
         self.extractive = ExtractiveAnswerer(embedder, params=answer_params)
         self.chat_model = chat_model
         self.backend_name = backend_name if chat_model is not None else "extractive"
         self.audit = audit if audit is not None else AuditLog(store.store_dir / "audit.jsonl")
         self.k = k
-        self.user = user  # the profile answered for when ask() names none (None: no limit)
+        self.user = user  # the profile answered for (None: no limit)
 
-    def scoped(self, filters: Filters | None, user: str | UserProfile | None) -> tuple[Filters, str | None]:
-        """The filters narrowed to what the user may see, and the name for the audit."""
-        profile = user if isinstance(user, UserProfile) else self.user
-        name = user.name if isinstance(user, UserProfile) else (user or (profile.name if profile else None))
-        filters = filters or Filters()
-        if profile is not None:
-            filters = replace(filters, access=profile)
-        return filters, name
+    def for_profile(self, profile: UserProfile | None) -> "Assistant":
+        """This assistant answering for `profile`: a shallow copy sharing the model, the
+        answerer's cache and the audit log, reading the store as the profile may see it."""
+        bound = copy.copy(self)
+        bound.user = profile
+        bound.store = self.store.visible_to(profile)
+        bound.search = HybridSearch(bound.store, self.embedder)
+        return bound
+
+    def audit_name(self, user: str | UserProfile | None) -> str | None:
+        """The name for the audit line. A profile other than the one the assistant reads for
+        is a programming error: scoping happens in for_profile(), not per question."""
+        if isinstance(user, UserProfile):
+            if user != self.user:
+                raise ValueError(f"this assistant reads for {self.user and self.user.name}, not {user.name}: "
+                                 "use for_profile()")
+            return user.name
+        return user or (self.user.name if self.user else None)
 
     @property
     def mode(self) -> str:
@@ -97,9 +110,9 @@ class Assistant:
 
     def ask(self, question: str, history: list[str] = (), k: int | None = None,
             filters: Filters | None = None, user: str | UserProfile | None = None) -> Answer:
-        """`user`: a UserProfile (need-to-know filter and audit name) or just a name for the
-        audit, answered with the assistant's own profile."""
-        filters, user = self.scoped(filters, user)
+        """`user`: the name for the audit (default: the profile's); what is searched is what
+        the assistant's profile may see."""
+        user = self.audit_name(user)
         standalone, passages, timings = self.prepare(question, history, k, filters)
         started = time.perf_counter()
         if self.chat_model is None:
@@ -119,7 +132,7 @@ class Assistant:
             yield answer.answer
             yield answer
             return
-        filters, user = self.scoped(filters, user)
+        user = self.audit_name(user)
         standalone, passages, timings = self.prepare(question, history, k, filters)
         started = time.perf_counter()
         pieces = []

@@ -5,8 +5,6 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from typing import Any
-
 from ingest.records import page_at_offset
 
 
@@ -15,7 +13,6 @@ class Filters:
     doc_types: tuple[str, ...] = ()
     doc_ids: tuple[str, ...] = ()
     markings: tuple[str, ...] = ()  # allowed markings; empty: all
-    access: Any = None  # a UserProfile (assistant/access.py): documents it may not see are never searched
 
     def chroma_where(self) -> dict | None:
         clauses = []

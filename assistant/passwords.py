@@ -36,8 +36,10 @@ def hash_password(password: str) -> str:
 
 
 def verify_password(password: str, stored: str | None) -> bool:
-    """True when `password` matches the stored hash. A missing or malformed hash never
-    matches (but costs the same work, so timing does not tell whether a user exists)."""
+    """True when `password` matches the stored hash. Every call derives one hash of the same
+    cost, whatever the password's length (empty, over the limit) and whether the hash is
+    missing or malformed, so timing tells neither whether a user exists nor anything else."""
+    candidate = (password or "")[:MAX_PASSWORD_CHARS]  # a megabyte of password costs no more
     try:
         scheme, n, r, p, salt, expected = (stored or "").split("$")
         if scheme != "scrypt":
@@ -45,8 +47,8 @@ def verify_password(password: str, stored: str | None) -> bool:
         n, r, p = int(n), int(r), int(p)
         salt, expected = base64.b64decode(salt, validate=True), base64.b64decode(expected, validate=True)
     except ValueError:
-        _derive(password or "", b"\0" * SALT_BYTES, N, R, P)
+        _derive(candidate, b"\0" * SALT_BYTES, N, R, P)
         return False
-    if not password or len(password) > MAX_PASSWORD_CHARS:
-        return False
-    return hmac.compare_digest(_derive(password, salt, n, r, p), expected)
+    derived = _derive(candidate, salt, n, r, p)
+    matches = hmac.compare_digest(derived, expected)
+    return matches and bool(password) and len(password) <= MAX_PASSWORD_CHARS

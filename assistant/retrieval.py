@@ -33,6 +33,7 @@ from assistant.cross_references import follow
 from assistant.passages import Filters, Passage
 from assistant.terms import STOPWORDS, QUESTION_WORDS, tokens
 from ingest.chunking import doc_id_of
+from ingest.reader import reader_of
 
 CANDIDATES = 100  # from each search; the union is scored (40: SAMM paragraph hit@5 0.861 -> 0.833, gold cited 0.900 -> 0.889)
 KEYWORD_SHARE = 0.3
@@ -67,7 +68,7 @@ class HybridSearch:
     """The search itself, shared by the LangChain retriever, the answerers and the evaluation."""
 
     def __init__(self, store, embedder):
-        self.store = store
+        self.store = reader_of(store)  # a StoreReader, usually already visible_to(a profile)
         self.embedder = embedder
         self._glossary: Glossary | None = None
         self._sections: set[tuple[str, str]] = set()
@@ -76,10 +77,10 @@ class HybridSearch:
     def _refresh(self) -> None:
         """Reload what is read from the whole store once (the glossary, the paragraphs that
         exist) when its contents changed."""
-        version = self.store.keywords.version()
+        version = self.store.version()
         if self._glossary is None or version != self._version:
-            self._glossary = Glossary.from_store(self.store)
-            self._sections = self.store.keywords.sections()
+            self._glossary = Glossary.from_store(self.store)  # the visible documents' own
+            self._sections = self.store.sections()
             self._version = version
 
     @property
@@ -102,8 +103,6 @@ class HybridSearch:
                 continue
             if filters.markings and (doc.marking or "") not in filters.markings:
                 continue
-            if filters.access is not None and not filters.access.allowed(doc.marking):
-                continue  # need-to-know: never scored, so never answered from or cited
             allowed.append(doc.doc_id)
         return allowed
 
@@ -116,7 +115,7 @@ class HybridSearch:
         hits are otherwise checked against the visible documents by their id."""
         filters = filters or Filters()
         started = time.perf_counter()
-        docs = self.store.documents()
+        docs = self.store.documents()  # the reader's visible documents: need-to-know is already applied
         doc_ids = self.visible_doc_ids(filters, docs)
         if not doc_ids:
             return []
@@ -126,17 +125,13 @@ class HybridSearch:
         expansions = self._glossary.expansions(question)
         query_text = f"{question} ({'; '.join(expansions)})" if expansions else question
         vector = self.embedder.embed_query(query_text)
-        where = None
-        if restricted:
-            where = {"doc_id": {"$in": doc_ids}} if len(doc_ids) > 1 else {"doc_id": doc_ids[0]}
-        dense = self.store.collection.query(query_embeddings=[vector], n_results=CANDIDATES, where=where,
-                                            include=["distances"])
+        dense = self.store.dense_search(vector, CANDIDATES, doc_ids if restricted else None)
         candidates: dict[str, Passage] = {}
-        for chunk_id, distance in zip(dense["ids"][0], dense["distances"][0]):
+        for chunk_id, distance in dense:
             if doc_id_of(chunk_id) in visible:  # not a document being written, nor one filtered out
                 candidates[chunk_id] = Passage(chunk_id, "", {}, dense_score=1 - distance, dense_rank=len(candidates))
         match = keyword_query(question, expansions)
-        hits = self.store.keywords.search(match, CANDIDATES, doc_ids=doc_ids if restricted else None) if match else []
+        hits = self.store.keyword_search(match, CANDIDATES, doc_ids if restricted else None) if match else []
         hits = [(chunk_id, score) for chunk_id, score in hits if doc_id_of(chunk_id) in visible]
         missing = [chunk_id for chunk_id, _ in hits if chunk_id not in candidates]
         for chunk_id, similarity in self._similarities(missing, vector).items():
@@ -149,7 +144,7 @@ class HybridSearch:
         for passage in candidates.values():
             passage.score = fused_score(passage.dense_score, passage.keyword_score, best_keyword)
         ranked = sorted(candidates.values(), key=lambda p: -p.score)[:k]
-        stored = self.store.get_chunks([p.chunk_id for p in ranked])
+        stored = self.store.chunks([p.chunk_id for p in ranked])
         kept = []
         for passage in ranked:
             if passage.chunk_id in stored:  # gone if its document was replaced a moment ago
@@ -170,24 +165,32 @@ class HybridSearch:
             return {}
         import numpy as np
 
-        got = self.store.collection.get(ids=list(chunk_ids), include=["embeddings"])
-        if not len(got["ids"]):
+        got = self.store.embeddings(list(chunk_ids))
+        if not got:
             return {}
         query = np.asarray(vector, dtype=np.float32)
         query /= np.linalg.norm(query) or 1.0
-        vectors = np.asarray(got["embeddings"], dtype=np.float32)
+        vectors = np.asarray(list(got.values()), dtype=np.float32)
         norms = np.linalg.norm(vectors, axis=1)
         norms[norms == 0] = 1.0
-        return dict(zip(got["ids"], (vectors @ query / norms).tolist()))
+        return dict(zip(got, (vectors @ query / norms).tolist()))
 
 
 class HybridRetriever(BaseRetriever):
-    """The hybrid search as a LangChain retriever, so it composes with chains."""
+    """The hybrid search as a LangChain retriever, so it composes with chains (LCEL). Made
+    with for_profile(), it reads through StoreReader.visible_to(profile): a chain built on it
+    never sees a document above that profile."""
 
     model_config = ConfigDict(arbitrary_types_allowed=True)
     search: Any
     k: int = 8
     filters: Filters = Filters()
+
+    @classmethod
+    def for_profile(cls, store, embedder, profile, k: int = 8, filters: Filters | None = None) -> "HybridRetriever":
+        """`store`: a Store or a StoreReader; `profile`: a UserProfile (None: no limit)."""
+        return cls(search=HybridSearch(reader_of(store).visible_to(profile), embedder), k=k,
+                   filters=filters or Filters())
 
     def _get_relevant_documents(self, query: str, *, run_manager: CallbackManagerForRetrieverRun) -> list[Document]:
         return [Document(page_content=p.text, id=p.chunk_id,

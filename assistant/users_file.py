@@ -17,7 +17,7 @@ from pathlib import Path
 
 import yaml
 
-from assistant.access import UserProfile, load_users
+from assistant.access import UserProfile, load_users, read_users_data
 from assistant.passwords import hash_password, verify_password
 from ingest.errors import UserError
 
@@ -25,12 +25,7 @@ from ingest.errors import UserError
 def _read_raw(path: Path) -> dict:
     if not path.exists():
         return {"users": {}}
-    try:
-        text = path.read_text(encoding="utf-8")
-        data = json.loads(text) if path.suffix == ".json" else yaml.safe_load(text)
-    except (ValueError, yaml.YAMLError, UnicodeDecodeError) as exc:
-        raise UserError(f"the users file {path} is not valid YAML/JSON ({exc})") from exc
-    data = data or {}
+    data = read_users_data(path) or {}
     if isinstance(data, dict):
         data["users"] = data.get("users") or {}
     if not isinstance(data, dict) or not isinstance(data["users"], dict):
@@ -80,7 +75,7 @@ def save_user(path: Path, name: str, password: str | None = None, role: str | No
             fields["password"] = hash_password(password)
         except ValueError as exc:
             raise UserError(f"user {name}: {exc}") from exc
-    profile = UserProfile(name=name, role=fields["role"], max_marking=fields.get("max_marking"),
+    profile = UserProfile(name=name, role=fields["role"], max_marking=fields.get("max_marking") or "UNCLASSIFIED",
                           caveats=tuple(fields.get("caveats") or ()))  # validates role and marking
     data["users"][name] = {k: v for k, v in fields.items() if v is not None}
     _write_atomically(path, data)
@@ -112,11 +107,12 @@ def authenticate(path: Path, name: str, password: str) -> UserProfile | None:
     """The user's profile when the password matches the stored hash, else None. An unknown
     user costs the same hashing work as a known one."""
     path = Path(path)
+    users = load_users(path)  # read (and checked) whether or not the name exists: the same work
     raw = _read_raw(path)["users"].get(name)
     stored = raw.get("password") if isinstance(raw, dict) else None
     if not verify_password(password, stored) or raw is None:
         return None
-    return load_users(path).get(name)
+    return users.get(name)
 
 
 def profile(path: Path, name: str) -> UserProfile | None:

@@ -359,6 +359,8 @@ def evaluate(suite_paths: list[Path], settings, embedder, backend: str = "extrac
     from assistant.engine import Assistant
     from assistant.services import make_chat_model, make_store
     from evals.suite import corpus_include, load_suite, suite_corpus, suite_name
+    from assistant.access import profile_for
+    from ingest.reader import StoreReader
 
     loaded = [(Path(p), load_suite(Path(p)), suite_corpus(Path(p), ROOT), corpus_include(Path(p))) for p in suite_paths]
     chat_model = make_chat_model(settings, backend)
@@ -379,7 +381,9 @@ def evaluate(suite_paths: list[Path], settings, embedder, backend: str = "extrac
                 (store, left_out) = corpus_store(folder, embedder, include)
                 corpus = str(folder) + (f" (include: {', '.join(include)})" if include else "")
             else:
-                store = configured_store or make_store(settings, embedder)
+                # the configured store as the settings' profile may see it: a report written
+                # from the store holds only what that user may read
+                store = configured_store or StoreReader(make_store(settings, embedder)).visible_to(profile_for(settings))
                 corpus = f"store {store.store_dir}"
                 if not store.documents():
                     raise UserError(f"{path.name}: the store {store.store_dir} is empty; ingest the suite's "

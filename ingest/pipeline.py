@@ -24,7 +24,7 @@ from ingest.errors import DocumentError
 from ingest.glossary import extract_glossary
 from ingest.keyword_index import DocumentRow
 from ingest.loaders import DEFAULT_MAX_FILE_MB, document_id, load_document, unsupported_reason
-from ingest.metadata import checked_doc_type, guess_doc_type, normalize_marking
+from ingest.metadata import MarkingError, checked_doc_type, checked_marking, guess_doc_type, lower_than
 from ingest.numbering import has_paragraph_id
 from ingest.store import Store
 
@@ -94,6 +94,11 @@ def walk(paths: Iterable[Path]) -> tuple[list[Path], list[Outcome]]:
         if path.is_dir():
             candidates = sorted(p for p in path.rglob("*") if p.is_file()
                                 and not any(part.startswith(".") for part in p.relative_to(path).parts))
+            inside = path.resolve()
+            for candidate in [c for c in candidates if not c.resolve().is_relative_to(inside)]:
+                # a link out of the folder (to /etc/passwd, say) is not part of what was given
+                passed.append(Outcome(str(candidate), "skipped", "a symbolic link to a file outside the folder given"))
+                candidates.remove(candidate)
         elif path.is_file():
             candidates = [path]
         else:
@@ -133,6 +138,7 @@ class IngestOptions:
     max_words: int = MAX_WORDS
     workers: int = max(1, min(2, os.cpu_count() or 1))
     wait_seconds: float = 0
+    force_marking: bool = False  # let an explicit marking be lower than the document's banners
 
 
 def ingest_paths(paths: Iterable[Path], store: Store, embedder: Embedder,
@@ -232,6 +238,25 @@ def _prepare_wave(wave, options, overrides, executor) -> list:
         return list(loaders.map(prepare, [path for path, _ in wave]))
 
 
+def _marking(path: Path, declared: dict, options, store) -> str | None:
+    """The document's marking: an explicit one (--marking, sidecar, front matter) if it is
+    known and not lower than the banners detected, else the detected one. A lower explicit
+    marking needs --force-marking, and the audit log records it."""
+    detected = declared.get("detected_marking")
+    if not declared.get("marking"):
+        return detected
+    marking = checked_marking(declared["marking"])
+    if lower_than(marking, detected):
+        if not options.force_marking:
+            raise DocumentError(path, f"the marking given ({marking}) is lower than the document's own banners "
+                                      f"({detected}); pass --force-marking to keep the lower one")
+        from assistant.audit import AuditLog  # the store's audit file, beside the answers
+
+        AuditLog(store.store_dir / "audit.jsonl").record_event(
+            "marking_forced", path=str(path), detected=detected, marking=marking)
+    return marking
+
+
 def _write(path: Path, document, chunks, store: Store, embedder: Embedder, options) -> Outcome:
     declared = document.declared
     try:
@@ -239,8 +264,10 @@ def _write(path: Path, document, chunks, store: Store, embedder: Embedder, optio
             document.title, document.pages[0].text if document.pages else ""))
     except DocumentError as exc:
         return Outcome(str(path), "failed", exc.reason)
-    marking = declared.get("marking")
-    marking = (normalize_marking(str(marking)) or str(marking).strip().upper()) if marking else declared.get("detected_marking")
+    try:
+        marking = _marking(path, declared, options, store)
+    except (DocumentError, MarkingError) as exc:
+        return Outcome(str(path), "failed", getattr(exc, "reason", str(exc)))
     if not chunks:
         return Outcome(str(path), "failed", "no text to index after cleaning")
     row = DocumentRow(doc_id=document.doc_id, path=str(path.resolve()), source=path.name,

@@ -161,15 +161,9 @@ class Store:
 
     def find_document(self, ref: str) -> DocumentRow:
         """A document by id (or a unique id prefix), file name, path or title."""
-        docs = self.documents()
-        for test in (lambda d: d.doc_id == ref, lambda d: d.source == ref or d.path == ref,
-                     lambda d: d.title == ref, lambda d: d.doc_id.startswith(ref) and len(ref) >= 6):
-            found = [d for d in docs if test(d)]
-            if len(found) == 1:
-                return found[0]
-            if len(found) > 1:
-                raise UserError(f"'{ref}' matches {len(found)} documents; use the document id")
-        raise UserError(f"no document '{ref}' in the store (see `planassist docs`)")
+        from ingest.reader import StoreReader  # the one lookup, shared with the profile-scoped reads
+
+        return StoreReader(self).find_document(ref)
 
     def get_chunks(self, chunk_ids: list[str]) -> dict[str, tuple[str, dict]]:
         if not chunk_ids:

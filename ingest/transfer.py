@@ -50,17 +50,21 @@ class TransferReport:
 
 
 def export_store(store, path: Path, wait_seconds: float = 0) -> TransferReport:
-    """Write every visible document of the store to `path`. Holds the writer lock so that
-    no ingest changes the collection halfway through."""
+    """Write every document the reader shows to `path`: a StoreReader narrowed to a profile
+    exports only what that profile may see, and the manifest says for whom (a Store exports
+    everything). Holds the writer lock so that no ingest changes the collection halfway."""
+    from ingest.reader import reader_of
+
+    reader = reader_of(store)
+    store = reader.store
     started = time.perf_counter()
     path = Path(path)
     report = TransferReport()
     dimensions = None
     documents, chunks, vectors = io.StringIO(), io.StringIO(), []
     with store.writer_lock(wait_seconds):
-        for row in store.documents():
-            got = store.collection.get(where={"doc_id": row.doc_id},
-                                       include=["documents", "metadatas", "embeddings"])
+        for row in reader.documents():
+            got = reader.export_rows(row.doc_id)
             order = sorted(range(len(got["ids"])), key=lambda i: got["metadatas"][i].get("ordinal", 0))
             documents.write(json.dumps(row.as_dict(), ensure_ascii=False) + "\n")
             for i in order:
@@ -77,9 +81,10 @@ def export_store(store, path: Path, wait_seconds: float = 0) -> TransferReport:
     np.save(buffer, matrix, allow_pickle=False)
     payload["vectors.npy"] = buffer.getvalue()
     manifest = {"format": FORMAT, "version": VERSION,
-                "embedding_model": (store.collection.metadata or {}).get("embedding_model"),
+                "embedding_model": reader.embedding_model,
                 "dimensions": dimensions, "collection": store.collection_name,
                 "documents": report.documents, "chunks": report.chunks,
+                "for_user": _audience(reader.profile),
                 "exported_at": dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds"),
                 "sha256": {name: hashlib.sha256(data).hexdigest() for name, data in payload.items()}}
     path.parent.mkdir(parents=True, exist_ok=True)
@@ -93,6 +98,13 @@ def export_store(store, path: Path, wait_seconds: float = 0) -> TransferReport:
     report.bytes = path.stat().st_size
     report.seconds = time.perf_counter() - started
     return report
+
+
+def _audience(profile) -> dict | None:
+    """Whom an export is releasable to (None: the whole store, no profile)."""
+    if profile is None:
+        return None
+    return {"name": profile.name, "max_marking": profile.max_marking, "caveats": list(profile.caveats)}
 
 
 def read_export(path: Path, embedding_name: str) -> tuple[dict, list[DocumentRow], list[dict], np.ndarray]:

@@ -34,10 +34,10 @@ def draft_command(obj, section, partner, topic, templates_dir, out_path, as_json
             click.echo(f"{template.name:<22} {template.title} ({len(template.questions)} questions)")
         return
     template = get_template(section, templates_dir)
-    store = obj.store
-    if not store.documents():
+    reader = obj.reader()  # only the documents the profile (--user) may see
+    if not reader.documents():
         raise UserError("the store is empty: add documents with `planassist ingest PATH` first")
-    assistant = make_assistant(obj.settings, obj.embedder, store, backend)
+    assistant = make_assistant(obj.settings, obj.embedder, reader, backend, user=obj.profile())
     draft = draft_section(assistant, template, partner, topic)
     if out_path:
         write(draft, out_path)

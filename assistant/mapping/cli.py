@@ -32,7 +32,7 @@ def map_command(obj, activities_path, objectives_path, objectives_from_corpus, n
     if bool(objectives_path) == objectives_from_corpus:
         raise click.UsageError("give either --objectives FILE or --objectives-from-corpus")
     activities, problems = read_activities(activities_path)
-    store = obj.store
+    store = obj.reader()  # objectives and evidence only from documents the profile (--user) may see
     has_documents = bool(store.documents())
     if objectives_from_corpus:
         if not has_documents:

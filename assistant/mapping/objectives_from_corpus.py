@@ -11,7 +11,6 @@ import re
 from collections import Counter, defaultdict
 
 from assistant.mapping.models import Objective
-from ingest import vector_store
 from ingest.sentences import split_sentences
 
 # "<paragraph number> PREFIX N[.N]: Statement." at the start of a sentence
@@ -60,7 +59,7 @@ def _sort_key(oid: str):
 
 
 def objectives_from_store(store) -> list[Objective]:
-    visible = {d.doc_id for d in store.documents()}
-    texts = (document or "" for _, metadata, document in vector_store.iterate(store.collection, include=("metadatas", "documents"))
-             if metadata.get("doc_id") in visible)
-    return objectives_from_chunks(texts)
+    """From a StoreReader (ingest/reader.py): only the documents its profile may see."""
+    from ingest.reader import reader_of
+
+    return objectives_from_chunks(reader_of(store).chunk_texts())

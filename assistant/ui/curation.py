@@ -11,7 +11,8 @@ from assistant.access import UserProfile
 from assistant.ui.ingest_uploads import FileResult, ingest_uploads
 from assistant.ui.uploads import is_upload
 from ingest.errors import UserError
-from ingest.metadata import normalize_marking
+from ingest.metadata import checked_marking
+from ingest.reader import reader_of
 
 
 class NotAllowed(UserError):
@@ -28,8 +29,10 @@ def require_curator(profile: UserProfile | None, action: str) -> None:
 
 
 def _visible_document(profile: UserProfile | None, store, doc_id: str):
-    document = next((d for d in store.documents() if d.doc_id == doc_id), None)
-    if document is None or (profile is not None and not profile.allowed(document.marking)):
+    """The document if the profile may see it; a hidden one gets the reply a missing one does."""
+    visible = reader_of(store).visible_to(profile).documents()
+    document = next((d for d in visible if d.doc_id == doc_id), None)
+    if document is None:
         raise UserError("that document is not in the store")
     return document
 
@@ -37,15 +40,15 @@ def _visible_document(profile: UserProfile | None, store, doc_id: str):
 def add_documents(profile, files: list[tuple[str, bytes]], store, embedder, doc_type=None, marking=None,
                   progress=None) -> list[FileResult]:
     require_curator(profile, "add documents")
-    return ingest_uploads(files, store, embedder, doc_type=doc_type, marking=marking, progress=progress)
+    return ingest_uploads(files, store, embedder, doc_type=doc_type, marking=marking, progress=progress,
+                          owner=profile)
 
 
 def set_fields(profile, store, doc_id: str, doc_type: str, marking: str) -> str:
     """Set a document's type and marking; returns the marking as stored."""
     require_curator(profile, "change document markings")
     _visible_document(profile, store, doc_id)
-    marking = marking.strip()
-    marking = (normalize_marking(marking) or marking.upper()) if marking else ""
+    marking = checked_marking(marking) if marking.strip() else ""  # an unknown marking is refused
     with store.writer_lock(wait_seconds=30):
         store.set_document_fields(doc_id, doc_type=doc_type, marking=marking)
     return marking

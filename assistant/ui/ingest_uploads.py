@@ -10,7 +10,22 @@ from typing import Callable
 
 from ingest.errors import UserError
 from ingest.pipeline import IngestOptions, ingest_paths
-from assistant.ui.uploads import save_upload, upload_dir
+from assistant.ui.uploads import safe_file_name, save_upload, upload_dir
+
+
+def safe_name(name: str) -> str:
+    try:
+        return safe_file_name(name)
+    except UserError:
+        return ""
+
+
+def _hidden_paths(store, owner) -> set[str]:
+    from ingest.reader import reader_of
+
+    reader = reader_of(store)
+    visible = {d.doc_id for d in reader.visible_to(owner).documents()}
+    return {d.path for d in reader.documents() if d.doc_id not in visible}
 
 
 @dataclass
@@ -20,13 +35,32 @@ class FileResult:
     message: str
 
 
+SIDECAR = ".meta.yaml"
+
+
 def ingest_uploads(files: list[tuple[str, bytes]], store, embedder, doc_type: str | None = None,
-                   marking: str | None = None,
-                   progress: Callable[[str, int, int], None] | None = None) -> list[FileResult]:
+                   marking: str | None = None, progress: Callable[[str, int, int], None] | None = None,
+                   owner=None) -> list[FileResult]:
+    """`owner`: the uploader's profile (None: the single-user default). Files go to the
+    owner's own upload folder; a file whose document there the owner may no longer see is
+    refused; a sidecar applies only to a file of the same upload."""
     results: list[FileResult] = []
     saved = {}
-    folder = upload_dir(store.store_dir)
+    folder = upload_dir(store.store_dir, owner.name if owner else None)
+    names = {safe_name(n) for n, _ in files}
+    hidden_paths = _hidden_paths(store, owner)
     for name, content in files:
+        clean = safe_name(name)
+        if clean.endswith(SIDECAR) and clean[:-len(SIDECAR)] not in names:
+            results.append(FileResult(name, False, "not used: a metadata file applies only to a document "
+                                                   "uploaded with it"))
+            continue
+        if str((folder / clean).resolve()) in hidden_paths:  # the owner's own earlier upload, since marked higher
+            results.append(FileResult(name, False, "not saved: your earlier upload of this name is now "
+                                                   "marked above your access"))
+            continue
+        if not clean.endswith(SIDECAR) and clean + SIDECAR not in names:
+            (folder / (clean + SIDECAR)).unlink(missing_ok=True)  # an old sidecar does not carry over
         try:
             upload = save_upload(folder, name, content)
         except (UserError, OSError) as exc:

@@ -17,6 +17,7 @@ removed user is signed out."""
 from __future__ import annotations
 
 import os
+import threading
 import time
 from dataclasses import replace
 
@@ -29,11 +30,41 @@ from ingest.errors import UserError
 
 USER_KEY = "login_user"
 PROFILE_KEY = "login_profile"
-FAILURES_KEY = "login_failures"
 TRUSTED_HEADER_ENV = "PLANASSIST_TRUSTED_USER_HEADER"
 AUTH_ENV = "PLANASSIST_AUTH"
-FAILED_LOGIN_DELAY = 1.0  # seconds per failed attempt so far in this session, capped below
+FAILED_LOGIN_DELAY = 1.0  # seconds per failed attempt so far for that user name, capped below
 MAX_DELAY = 8.0
+
+
+class FailedLogins:
+    """Failed sign-ins per user name, kept in the server process (not in a browser session,
+    which a guesser renews at will): each miss makes the next try for that name slower,
+    whichever session it comes from; a success clears the name."""
+
+    def __init__(self):
+        self._counts: dict[str, int] = {}
+        self._lock = threading.Lock()
+
+    @staticmethod
+    def _key(name: str) -> str:
+        return (name or "").strip().lower()
+
+    def delay(self, name: str) -> float:
+        with self._lock:
+            return min(MAX_DELAY, FAILED_LOGIN_DELAY * self._counts.get(self._key(name), 0))
+
+    def failed(self, name: str) -> int:
+        with self._lock:
+            key = self._key(name)
+            self._counts[key] = self._counts.get(key, 0) + 1
+            return self._counts[key]
+
+    def succeeded(self, name: str) -> None:
+        with self._lock:
+            self._counts.pop(self._key(name), None)
+
+
+FAILED_LOGINS = FailedLogins()  # one per server process: shared by every session
 
 
 def current_profile() -> UserProfile | None:
@@ -144,20 +175,20 @@ def login_form(path) -> None:
         submitted = st.form_submit_button("Sign in", type="primary")
     if not submitted:
         return
-    failures = st.session_state.get(FAILURES_KEY, 0)
-    if failures:
-        time.sleep(min(MAX_DELAY, FAILED_LOGIN_DELAY * failures))  # each miss makes the next try slower
+    delay = FAILED_LOGINS.delay(name)
+    if delay:
+        time.sleep(delay)  # each miss for this name makes its next try slower, in any session
     try:
         profile = authenticate(path, name.strip(), password)
         del st.session_state["login_password"]  # the password does not stay in the session
     except UserError as exc:
         _refuse(f"The users file cannot be read: {exc}")
     if profile is None:
-        st.session_state[FAILURES_KEY] = failures + 1
+        failures = FAILED_LOGINS.failed(name)
         st.error("Unknown user or wrong password." +
-                 (f" ({failures + 1} failed attempts; each further one waits longer.)" if failures else ""),
+                 (f" ({failures} failed attempts; each further one waits longer.)" if failures > 1 else ""),
                  icon=":material/lock:")
         return
-    st.session_state[FAILURES_KEY] = 0
+    FAILED_LOGINS.succeeded(name)
     st.session_state[USER_KEY] = profile.name
     st.rerun()

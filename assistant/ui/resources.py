@@ -30,7 +30,7 @@ from dataclasses import replace
 
 from assistant.config import Settings
 from assistant.services import make_assistant, make_embedder, make_store
-from assistant.ui.access_view import VisibleStore, bound_assistant
+from ingest.reader import StoreReader
 
 
 def _key(settings: Settings) -> str:
@@ -47,12 +47,19 @@ def _store(key: str, _settings: Settings):
     return make_store(_settings, _embedder(key, _settings))
 
 
+@st.cache_resource(show_spinner="Opening the document store…")
+def _reader(key: str, _settings: Settings) -> StoreReader:
+    # one reader per store, so the keyword index built for a visible set is shared by every
+    # session whose profile sees that set (ingest/reader.py)
+    return StoreReader(_store(key, _settings))
+
+
 @st.cache_resource(show_spinner="Preparing the assistant…")
 def _assistant(key: str, backend: str, _settings: Settings):
     # shared by every session, so it holds no profile of its own: each session gets it bound
     # to its user's profile (session_assistant); the profile settings are left out here
     unscoped = replace(_settings, user_file=None, user=None, max_marking=None, caveats=None)
-    return make_assistant(unscoped, _embedder(key, _settings), _store(key, _settings), backend=backend)
+    return make_assistant(unscoped, _embedder(key, _settings), _reader(key, _settings), backend=backend)
 
 
 def get_embedder():
@@ -72,15 +79,17 @@ def get_assistant(backend: str = "extractive"):
 
 
 # --- what this session's user may see (assistant/ui/login.py decides who that is) ---------
-def session_store() -> VisibleStore:
-    """The store as this session's user sees it: only the documents the profile allows."""
+def session_store() -> StoreReader:
+    """The store as this session's user sees it (ingest/reader.py): documents, passages,
+    glossary and paragraphs of only the documents the profile allows."""
     from assistant.ui.login import current_profile
 
-    return VisibleStore(get_store(), current_profile())
+    settings = Settings.from_env()
+    return _reader(_key(settings), settings).visible_to(current_profile())
 
 
 def session_assistant(backend: str = "extractive"):
     """The shared assistant answering for this session's user (need-to-know and audit name)."""
     from assistant.ui.login import current_profile
 
-    return bound_assistant(get_assistant(backend), current_profile())
+    return get_assistant(backend).for_profile(current_profile())

@@ -42,8 +42,12 @@ class SavedUpload:
             self.path.write_bytes(self.previous)
 
 
-def upload_dir(store_dir: Path) -> Path:
-    return Path(store_dir) / UPLOAD_FOLDER
+def upload_dir(store_dir: Path, owner: str | None = None) -> Path:
+    """<store>/uploads, or <store>/uploads/<user> for a signed-in user: one user's upload
+    never lands on the path of another's document, so it can neither replace a document the
+    uploader may not see nor learn from the outcome that one exists."""
+    folder = Path(store_dir) / UPLOAD_FOLDER
+    return folder / safe_file_name(owner) if owner else folder
 
 
 def save_upload(folder: Path, original_name: str, content: bytes) -> SavedUpload:
@@ -60,6 +64,6 @@ def save_upload(folder: Path, original_name: str, content: bytes) -> SavedUpload
 
 def is_upload(path: str | Path, store_dir: Path) -> bool:
     try:
-        return Path(path).resolve().parent == upload_dir(store_dir).resolve()
+        return Path(path).resolve().is_relative_to(upload_dir(store_dir).resolve())
     except OSError:
         return False

@@ -65,6 +65,7 @@ def load_document(path: Path, max_file_mb: float = DEFAULT_MAX_FILE_MB,
     """Read one file. `overrides` (e.g. doc_type, marking from the command line) win over
     what the file declares."""
     from ingest.loaders import docx_loader, html_loader, pdf_loader, text_loader
+    from ingest.metadata import MarkingError
 
     path = Path(path)
     kind = SUPPORTED.get(path.suffix.lower())
@@ -77,7 +78,10 @@ def load_document(path: Path, max_file_mb: float = DEFAULT_MAX_FILE_MB,
     doc_id, sidecar, overrides = _identity(path, data, overrides)
     loader = {"pdf": pdf_loader, "docx": docx_loader, "html": html_loader,
               "markdown": text_loader, "text": text_loader}[kind]
-    document = loader.load(path, data, doc_id, executor=executor)
+    try:
+        document = loader.load(path, data, doc_id, executor=executor)
+    except MarkingError as exc:  # a banner that cannot be read: refused, never guessed lower
+        raise DocumentError(path, str(exc)) from exc
     if sidecar or overrides:
         merged = {**document.declared, **sidecar, **overrides}
         title = str(merged.get("title") or document.title)

@@ -29,6 +29,9 @@ def users_file(tmp_path, monkeypatch):
     save_user(path, "uma", password=PASSWORDS["uma"], role="reader", max_marking="UNCLASSIFIED")
     monkeypatch.setenv("PLANASSIST_USER_FILE", str(path))
     monkeypatch.setattr("assistant.ui.login.FAILED_LOGIN_DELAY", 0.2)
+    from assistant.ui.login import FailedLogins
+
+    monkeypatch.setattr("assistant.ui.login.FAILED_LOGINS", FailedLogins())  # counts live in the process
     return path
 
 
@@ -63,8 +66,9 @@ def test_a_login_is_required_and_a_wrong_password_refused(corpus_store, users_fi
     assert [e.value for e in at.error] == ["Unknown user or wrong password."]
     assert not at.chat_input
     sign_in(at, "nobody", "rita-pass-2")  # an unknown user gets the same message
-    assert at.error and at.error[0].value.startswith("Unknown user or wrong password.")
-    assert "2 failed attempts" in at.error[0].value
+    assert [e.value for e in at.error] == ["Unknown user or wrong password."]
+    third = sign_in(app_test(), "rita", "still-not-hers")  # failures count per name, in any session
+    assert "2 failed attempts" in third.error[0].value
     other = app_test()  # another session is not signed in by this one's login
     sign_in(at, "rita")
     assert not at.error and MEMO_TITLE in documents_listed(at)  # the page asked for runs now
@@ -157,7 +161,7 @@ def test_drafting_and_mapping_see_only_allowed_documents(corpus_store, users_fil
     from assistant.drafting.templates import Template
     from assistant.mapping.objectives_from_corpus import objectives_from_store
     from assistant.retrieval import HybridSearch
-    from assistant.ui.access_view import VisibleStore, bound_assistant
+    from ingest.reader import StoreReader
     from assistant.ui.resources import get_assistant, get_embedder, get_store
 
     store = get_store()
@@ -176,15 +180,15 @@ def test_drafting_and_mapping_see_only_allowed_documents(corpus_store, users_fil
     with pytest.raises(UserError):
         curation.set_fields(low_curator, store, memo.doc_id, "guidance", "UNCLASSIFIED")
     assert next(d for d in store.documents() if d.doc_id == memo.doc_id).marking == "CUI"
-    view = VisibleStore(store, uma)
-    assert memo.doc_id not in view.visible_ids() and not view.document_chunks(memo.doc_id)
-    assert memo.doc_id in VisibleStore(store, None).visible_ids()
+    view = StoreReader(store).visible_to(uma)
+    assert memo.doc_id not in {d.doc_id for d in view.documents()} and not view.document_chunks(memo.doc_id)
+    assert memo.doc_id in {d.doc_id for d in StoreReader(store).visible_to(None).documents()}
     # drafting: a section whose question the memo answers; drafted for the single-user
     # default it cites the memo, drafted for uma it does not
     template = Template(name="returns", title="Returned nominations", questions=(MEMO_QUESTION,))
-    everyone = draft_section(bound_assistant(get_assistant(), None), template)
+    everyone = draft_section(get_assistant().for_profile(None), template)
     assert MEMO_FILE in {s.source for s in everyone.sources}
-    draft = draft_section(bound_assistant(get_assistant(), uma), template)
+    draft = draft_section(get_assistant().for_profile(uma), template)
     assert MEMO_FILE not in {s.source for s in draft.sources}
     # mapping evidence searches through the view
     search = HybridSearch(view, get_embedder())

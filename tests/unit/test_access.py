@@ -60,3 +60,27 @@ def test_bad_users_file_is_one_clear_message(tmp_path, text, message):
     path.write_text(text)
     with pytest.raises(UserError, match=message):
         load_users(path)
+
+
+def test_an_entry_without_max_marking_is_unclassified_without_caveats(tmp_path):
+    path = tmp_path / "users.yaml"
+    path.write_text("users:\n  carol: {role: reader}\n  dan:\n")
+    users = load_users(path)
+    assert users["carol"].max_marking == "UNCLASSIFIED" and users["carol"].caveats == ()
+    assert not users["dan"].allowed("CUI") and users["dan"].allowed("UNCLASSIFIED")
+
+
+@pytest.mark.parametrize("name, text", [
+    ("users.yaml", "users:\n  alice: {max_marking: UNCLASSIFIED}\n  alice: {max_marking: TOP SECRET}\n"),
+    ("users.json", '{"users": {"alice": {"max_marking": "CUI"}, "alice": {"max_marking": "SECRET"}}}'),
+])
+def test_a_duplicate_user_is_an_error_not_a_silent_winner(tmp_path, name, text):
+    path = tmp_path / name
+    path.write_text(text)
+    with pytest.raises(UserError, match="'alice' appears twice"):
+        load_users(path)
+
+
+def test_unknown_caveats_are_required():
+    assert not UserProfile("u", max_marking="SECRET", caveats=("NOFORN",)).allowed("SECRET // ORCON")
+    assert UserProfile("u", max_marking="SECRET", caveats=("ORCON",)).allowed("SECRET // ORCON")

@@ -10,21 +10,15 @@ def passage(doc: str, section: str, text: str) -> Passage:
     return Passage(f"{doc}-{section}", text, {"doc_id": doc, "section": section})
 
 
-class Collection:
+class Store:
+    """A stand-in for the StoreReader's paragraph lookup, recording what was asked."""
+
     def __init__(self, rows: list[Passage]):
         self.rows, self.asked = rows, []
 
-    def get(self, where, include):
-        doc, section = where["$and"][0]["doc_id"], where["$and"][1]["section"]
+    def paragraph(self, doc, section):
         self.asked.append((doc, section))
-        rows = [r for r in self.rows if r.doc_id == doc and r.section == section]
-        return {"ids": [r.chunk_id for r in rows], "documents": [r.text for r in rows],
-                "metadatas": [r.metadata for r in rows]}
-
-
-class Store:
-    def __init__(self, rows):
-        self.collection = Collection(rows)
+        return [(r.chunk_id, r.text, r.metadata) for r in self.rows if r.doc_id == doc and r.section == section]
 
 
 def test_references_to_paragraphs_not_to_statutes_by_number_alone():
@@ -43,7 +37,7 @@ def test_a_missing_paragraph_is_fetched_and_placed_after_the_one_that_names_it()
     out = follow(store, ranked, lambda ids: {i: 0.5 for i in ids})
     assert [p.section for p in out] == ["4", "4.e", "1", "5"]
     assert out[1].dense_score == 0.5 and out[1].extras["referred_from"] == "z-4"
-    assert ("z", "333") in store.collection.asked  # looked for, not found, nothing added
+    assert ("z", "333") in store.asked  # looked for, not found, nothing added
 
 
 def test_a_lower_ranked_paragraph_is_moved_up_not_repeated():
@@ -53,7 +47,7 @@ def test_a_lower_ranked_paragraph_is_moved_up_not_repeated():
     store = Store([])
     out = follow(store, ranked, lambda ids: {})
     assert [(p.doc_id, p.section) for p in out][:3] == [("z", "5.a"), ("z", "5.c"), ("z", "1")]
-    assert len(out) == len(ranked) and store.collection.asked == []
+    assert len(out) == len(ranked) and store.asked == []
 
 
 def test_already_among_the_best_or_too_many():
@@ -68,4 +62,4 @@ def test_known_paragraphs_spare_lookups_for_statutes():
     store = Store([passage("z", "5.c", "5.c.")])
     ranked = [passage("z", "4", "Section 333 funds it; see paragraph 5.c.")]
     out = follow(store, ranked, lambda ids: {}, existing={("z", "4"), ("z", "5.c")})
-    assert [p.section for p in out] == ["4", "5.c"] and store.collection.asked == [("z", "5.c")]
+    assert [p.section for p in out] == ["4", "5.c"] and store.asked == [("z", "5.c")]

@@ -51,3 +51,42 @@ def test_glossary_from_definitions():
     assert found["FMF"] == "Foreign Military Financing"
     assert found["VBSS"].lower() == "visit board search and seizure"
     assert "USA" not in found
+
+
+@pytest.mark.parametrize("line, marking", [
+    ("S//NF", "SECRET // NOFORN"),
+    ("**SECRET**", "SECRET"),
+    ("Classification: SECRET", "SECRET"),
+    ("*Classification:* S", "SECRET"),
+    ("## SECRET//ORCON", "SECRET // ORCON"),
+    ("TOP SECRET//SCI//NOFORN", "TOP SECRET // SCI // NOFORN"),  # unknown caveats are kept
+    ("TS//SI//NF", "TOP SECRET // SI // NOFORN"),
+    ("U//FOUO", "UNCLASSIFIED // FOUO"),
+    ("Secret meeting notes", None),
+])
+def test_common_banner_forms(line, marking):
+    assert normalize_marking(line) == marking
+
+
+def test_portion_marks_and_disagreeing_banners_give_the_highest():
+    pages = [Page(1, "UNCLASSIFIED\nTitle\n(U) Open text.\n(S//NF) A hidden fact.\nUNCLASSIFIED")]
+    assert detect_marking(pages) == "SECRET // NOFORN"
+    assert detect_marking([Page(1, "Title\n\n(U//FOUO) Internal figures.\n")]) == "UNCLASSIFIED // FOUO"
+    # one bare letter in a document without portion marking is an abbreviation, not a mark
+    assert detect_marking([Page(1, "Title\n\n(S) MDE that has not completed testing.\n")]) is None
+    # list numbering is not a portion mark: (C) after (B) is item three
+    assert detect_marking([Page(1, "Title\n(A) one thing\n(B) another\n(C) a third\n")]) is None
+    assert highest_marking(["SECRET // REL TO USA, GBR, AUS", "SECRET // REL TO USA, GBR", "CUI // FOUO"]) == \
+        "SECRET // REL TO USA, GBR // FOUO"
+
+
+def test_unreadable_and_unknown_markings_are_refused():
+    from ingest.metadata import MarkingError, checked_marking
+
+    with pytest.raises(MarkingError, match="Classification: COSMIC"):
+        detect_marking([Page(1, "Classification: COSMIC\nBody")])
+    assert detect_marking([Page(1, "CLASSIFICATION:\nBody")]) is None  # a blank form field
+    assert normalize_marking("Classification: the way items are grouped by sensitivity level") is None
+    with pytest.raises(MarkingError, match="unknown marking 'FOO'"):
+        checked_marking("FOO")
+    assert checked_marking("s//nf") == "SECRET // NOFORN"

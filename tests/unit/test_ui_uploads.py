@@ -40,3 +40,15 @@ def test_saving_stays_in_the_folder_and_undo_restores_the_previous_file(tmp_path
     assert replaced.path.read_bytes() == b"broken"
     replaced.undo()
     assert (folder / "plan.txt").read_bytes() == b"old"
+
+
+def test_failed_logins_are_counted_per_name_in_the_server_not_per_session():
+    from assistant.ui.login import FAILED_LOGIN_DELAY, FailedLogins
+
+    logins = FailedLogins()
+    assert logins.delay("alice") == 0
+    logins.failed("alice")
+    logins.failed(" Alice ")  # another browser session, the same name
+    assert logins.delay("alice") == 2 * FAILED_LOGIN_DELAY and logins.delay("bob") == 0
+    logins.succeeded("ALICE")
+    assert logins.delay("alice") == 0

@@ -89,3 +89,24 @@ def test_a_proxy_or_provider_login_maps_to_a_profile_or_is_refused(tmp_path):
     for login in (None, "", "  ", "eve@example.org"):
         with pytest.raises(UserError):
             identity_profile(path, login, "the header")
+
+
+def test_every_check_costs_one_hash_whatever_the_user_or_password(monkeypatch, tmp_path):
+    """authenticate must not answer faster for an existing user with an empty or an over-long
+    password than for an unknown one: each derives exactly one scrypt hash of the same cost."""
+    import assistant.passwords as passwords
+
+    path = tmp_path / "users.yaml"
+    save_user(path, "alice", password="s3cret-Alice")
+    calls = []
+    real = passwords._derive
+    monkeypatch.setattr(passwords, "_derive", lambda pw, salt, n, r, p: calls.append((len(pw), n, r, p))
+                        or real(pw, salt, n, r, p))
+    for name, password in [("alice", ""), ("alice", "x" * 100_000), ("alice", "wrong"), ("nobody", ""),
+                           ("nobody", "x" * 100_000), ("alice", "s3cret-Alice")]:
+        calls.clear()
+        authenticate(path, name, password)
+        assert len(calls) == 1 and calls[0][0] <= passwords.MAX_PASSWORD_CHARS, (name, len(password))
+        assert calls[0][1:] == (passwords.N, passwords.R, passwords.P)
+    assert authenticate(path, "alice", "s3cret-Alice") is not None
+    assert authenticate(path, "alice", "") is None

@@ -44,7 +44,7 @@ with left.container(height=PANE_HEIGHT, border=False):
             answer = chat_view.answer_live(assistant, question, history, choice.k, choice.filters)
             if answer is not None:
                 chunk_ids = sorted({c.chunk_id for c in answer.citations + answer.closest})
-                passages = {cid: text for cid, (text, _) in store.get_chunks(chunk_ids).items()}
+                passages = {cid: text for cid, (text, _) in store.chunks(chunk_ids).items()}
                 turns.append(Turn(question, answer, passages))
                 chat_view.select(len(turns) - 1)
                 chat_view.render_answer(turns[-1], len(turns) - 1)
