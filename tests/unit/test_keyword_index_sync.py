@@ -18,11 +18,11 @@ def test_version_moves_when_a_document_is_replaced_by_one_of_as_many_chunks(tmp_
     from ingest.keyword_index import KeywordIndex
 
     index = KeywordIndex(tmp_path / "k.sqlite3")
-    index.commit_document(row("z" * 64, path="/docs/other.txt"), [("z" * 64 + ":0", "text", "1")], replaces=[])
-    index.commit_document(row("b" * 64), [("b" * 64 + ":0", "text one", "1.a")], replaces=[])
+    index.commit_document(row("z" * 64, path="/docs/other.txt"), [("z" * 64 + ":0", "text", "1", "", "")], replaces=[])
+    index.commit_document(row("b" * 64), [("b" * 64 + ":0", "text one", "1.a", "", "")], replaces=[])
     first = index.version()
     # same count, chunk total, newest date and greatest id as before: aggregates cannot tell
-    index.commit_document(row("a" * 64), [("a" * 64 + ":0", "text two", "1.a")], replaces=["b" * 64])
+    index.commit_document(row("a" * 64), [("a" * 64 + ":0", "text two", "1.a", "", "")], replaces=["b" * 64])
     assert index.version() != first
     relabelled = index.version()
     index.update_document("a" * 64, marking="CUI")
