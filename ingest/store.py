@@ -35,7 +35,8 @@ def chunk_metadata(row: DocumentRow, chunk: Chunk) -> dict:
             "doc_type": row.doc_type, "marking": row.marking or "", "pages": row.pages,
             "page_start": chunk.page_start, "page_end": chunk.page_end, "section": chunk.section,
             "heading_path": chunk.heading_path, "ordinal": chunk.ordinal, "chunk_count": row.chunks,
-            "page_offsets": chunk.page_offsets, "ingested_at": row.ingested_at}
+            "page_offsets": chunk.page_offsets, "ingested_at": row.ingested_at,
+            **({"ocr": True} if chunk.ocr else {})}  # text recognised from a scanned page
 
 
 def row_from_metadata(metadata: dict) -> DocumentRow:

@@ -10,7 +10,15 @@ from typing import Callable
 
 from ingest.errors import UserError
 from ingest.pipeline import IngestOptions, ingest_paths
+from ingest.records import IngestProgress
 from assistant.ui.uploads import save_upload, upload_dir
+
+
+def progress_text(event: IngestProgress) -> str:
+    """The upload progress line: which file, which stage, how many pages and chunks."""
+    stage = {"parse": "Reading", "embed": "Embedding", "write": "Stored"}.get(event.stage, event.stage)
+    return (f"{stage} {event.file} (file {min(event.files_done + 1, event.files_total)} of {event.files_total}) · "
+            f"page {event.pages_done} of {event.pages_total} · {event.chunks} chunks embedded")
 
 
 @dataclass
@@ -22,7 +30,7 @@ class FileResult:
 
 def ingest_uploads(files: list[tuple[str, bytes]], store, embedder, doc_type: str | None = None,
                    marking: str | None = None,
-                   progress: Callable[[str, int, int], None] | None = None) -> list[FileResult]:
+                   progress: Callable[[IngestProgress], None] | None = None) -> list[FileResult]:
     results: list[FileResult] = []
     saved = {}
     folder = upload_dir(store.store_dir)
@@ -35,9 +43,9 @@ def ingest_uploads(files: list[tuple[str, bytes]], store, embedder, doc_type: st
         saved[str(upload.path)] = upload
     if not saved:
         return results
-    # One worker: PDF pages are parsed in this process, not in forked ones, because forking
-    # the app's multi-threaded server process is unsafe.
-    options = IngestOptions(doc_type=doc_type, marking=marking, workers=1, wait_seconds=60)
+    # PDF pages are parsed in worker processes started from a forkserver (never forked from
+    # the app's multi-threaded server process, which would be unsafe), within time limits.
+    options = IngestOptions(doc_type=doc_type, marking=marking, wait_seconds=60)
     try:
         report = ingest_paths([Path(p) for p in saved], store, embedder, options, progress=progress)
     except BaseException:
