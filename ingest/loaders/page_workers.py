@@ -31,6 +31,9 @@ from concurrent.futures import Future
 from multiprocessing.connection import Connection
 
 
+START_SECONDS = 120  # for a worker to start and import pypdf (0.3 s idle; 5 s seen at load 17)
+
+
 class WorkerFailure(Exception):
     """A task whose worker timed out or died; the message says which and how long it ran."""
 
@@ -60,6 +63,9 @@ def _worker_main(parent_pid: int) -> None:
     os.dup2(2, 1)
     devnull = os.open(os.devnull, os.O_RDONLY)
     os.dup2(devnull, 0)
+    import ingest.loaders.pdf_loader  # noqa: F401 - imported before the clock of a first task starts
+
+    outbox.send("ready")
     blobs: tuple = (None, None)  # (key, bytes): the last document's bytes, sent once per worker
     while True:
         try:
@@ -92,6 +98,14 @@ class _Worker:
         self.process.stdin.close()
         self.process.stdout.close()
         self.sent_key = None
+
+    def ready(self) -> bool:
+        """Waits for the worker's imports: its start-up (seconds on a loaded machine) does not
+        count against the time limit of its first task."""
+        try:
+            return self.inbox.poll(START_SECONDS) and self.inbox.recv() == "ready"
+        except (EOFError, OSError):
+            return False
 
     def exit_description(self) -> str:
         try:
@@ -188,6 +202,14 @@ class PageWorkers:
                         continue
                     with self._guard:
                         self._running.add(worker)
+                    if not worker.ready():
+                        task.future.set_exception(WorkerFailure(
+                            f"a worker process did not start within {START_SECONDS:g} s"))
+                        with self._guard:
+                            self._running.discard(worker)
+                        worker.stop()
+                        worker = None
+                        continue
                 outcome = self._run(worker, task)
                 if outcome is not None:  # the worker is gone or past saving
                     with self._guard:
