@@ -55,7 +55,7 @@ def test_a_scan_fails_with_a_hint_without_ocr_and_is_stored_as_ocr_text_with_it(
     assert report.counts()["added"] == 1, report.summary()
     rows = store.document_chunks(report.of("added")[0].doc_id)
     assert rows and all(metadata.get("ocr") is True for _, _, metadata in rows)
-    assert "MEMORANDUM" in " ".join(text for _, text, _ in rows).upper()
+    assert "CERTIFICATION PROGRAM" in " ".join(text for _, text, _ in rows).upper()
     chunk_id, text, metadata = rows[0]
     citation = citation_for(1, Passage(chunk_id, text, metadata), 0, min(80, len(text)), 0.5)
     assert citation.ocr is True and citation.as_dict()["ocr"] is True
