@@ -265,6 +265,7 @@ def _ingest_new(todo, store, embedder, options, overrides, report, tracker: _Tra
             for path, document, chunks, error in _parse_wave(wave, loaders, options, overrides, work, tracker):
                 if error:
                     report.outcomes.append(Outcome(str(path), "failed", error))
+                    tracker.parsed_file(path, tracker.expected.get(path, 0))  # its pages count as done
                     tracker.finished(path, "parse")
                 else:
                     report.outcomes.append(_write(path, document, chunks, store, embedder, tracker, options.ocr))
