@@ -19,6 +19,7 @@ class Citation:
     quote: str
     score: float
     doc_type: str = ""
+    ocr: bool = False  # the quoted text was recognised by OCR from a scanned page: check the scan
 
     def as_dict(self) -> dict:
         return asdict(self)

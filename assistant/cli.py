@@ -80,11 +80,16 @@ def cli(ctx, store_dir, collection, chroma_url, user_name):
 @click.option("--rebuild-keywords", is_flag=True, help="Rebuild the keyword index from Chroma.")
 @click.option("--max-file-mb", type=float, default=100, show_default=True, help="Refuse larger files.")
 @click.option("--wait", "wait_seconds", type=float, default=0, help="Wait this long for another ingest to finish.")
+@click.option("--ocr", is_flag=True, help="Read pages without a text layer (scans) with OCR (about 6 s a page).")
+@click.option("--page-seconds", type=click.FloatRange(min=0.1), default=None,
+              help="Time limit for reading one range of 4 PDF pages (default 60); a file past it fails.")
 @click.option("--json", "as_json", is_flag=True, help="Print the report as JSON.")
 @click.pass_obj
-def ingest(obj: Context, paths, doc_type, marking, force_marking, prune, rebuild_keywords, max_file_mb, wait_seconds,
-           as_json):
-    """Ingest files and folders (PDF, DOCX, Markdown, text, HTML)."""
+def ingest(obj: Context, paths, doc_type, marking, force_marking, prune, rebuild_keywords, max_file_mb, wait_seconds, ocr,
+           page_seconds, as_json):
+    """Ingest files and folders (PDF, DOCX, Markdown, text, HTML). A run that is stopped
+    continues where it stopped when started again."""
+    from assistant.ingest_progress import progress_display
     from ingest.pipeline import IngestOptions, ingest_paths
 
     if not paths and not (rebuild_keywords or prune):
@@ -95,37 +100,22 @@ def ingest(obj: Context, paths, doc_type, marking, force_marking, prune, rebuild
         click.echo(f"keyword index rebuilt from Chroma: {count} documents", err=as_json)
         if not paths and not prune:
             return
-    bar = _progress_bar()
     options = IngestOptions(doc_type=doc_type, marking=marking, prune=prune, max_file_mb=max_file_mb,
-                            wait_seconds=wait_seconds, force_marking=force_marking)
-    report = ingest_paths(paths, obj.store, obj.embedder, options, progress=bar.update if bar else None)
-    if bar:
-        bar.close()
+                            wait_seconds=wait_seconds, force_marking=force_marking, ocr=ocr)
+    if page_seconds:
+        options.range_seconds = page_seconds
+    store, embedder = obj.store, obj.embedder
+    with progress_display(sys.stderr) as show:
+        try:
+            report = ingest_paths(paths, store, embedder, options, progress=show)
+        except KeyboardInterrupt:
+            show.close()
+            click.echo(f"stopped: {show.written} documents were written; run the same command again "
+                       "to continue where it stopped", err=True)
+            sys.exit(130)
     click.echo(json.dumps(report.as_dict(), indent=2) if as_json else report.summary())
     if report.failed:
         sys.exit(1)
-
-
-class _Bar:
-    def __init__(self):
-        from tqdm import tqdm
-
-        self.tqdm = None
-        self._factory = tqdm
-
-    def update(self, name: str, done: int, total: int) -> None:
-        if self.tqdm is None:
-            self.tqdm = self._factory(total=total, unit="file", file=sys.stderr, disable=None, leave=False)
-        self.tqdm.set_postfix_str(name[:40])
-        self.tqdm.update(1)
-
-    def close(self) -> None:
-        if self.tqdm is not None:
-            self.tqdm.close()
-
-
-def _progress_bar():
-    return _Bar() if sys.stderr.isatty() else None
 
 
 @cli.group(invoke_without_command=True)

@@ -33,7 +33,7 @@ def citation_for(n: int, passage: Passage, start: int, end: int, score: float) -
     return Citation(n=n, doc_id=passage.doc_id, source=passage.source, title=passage.title,
                     page=passage.page_at(start), section=passage.section, marking=passage.marking,
                     chunk_id=passage.chunk_id, quote=passage.text[start:end].strip(), score=round(float(score), 3),
-                    doc_type=passage.metadata.get("doc_type", ""))
+                    doc_type=passage.metadata.get("doc_type", ""), ocr=bool(passage.metadata.get("ocr", False)))
 
 
 def with_marker(sentence: str, n) -> str:

@@ -1,7 +1,7 @@
 """Kill test: `planassist ingest` killed with SIGKILL at random moments, again and again.
 
     .venv/bin/python benchmarks/kill_test.py [--rounds 8] [--docs 120] [--pdfs ../shared/realdocs/samm]
-                                             [--seed 7] [--keep DIR]
+                                             [--phase-kills 3] [--seed 7] [--keep DIR]
 
 Round 0 ingests a folder of generated documents to completion and a run with nothing to do
 measures start-up; together they set the kill window. Each later round rewrites a random part of the files (new versions, so the run
@@ -15,6 +15,12 @@ before anything repairs the store:
 then opens the store as the next command would (reconcile on open) and requires `check` to
 be entirely clean. A last uninterrupted run must complete the work: every file registered at
 its current version, `check` clean. It prints runs, kills, documents checked and errors.
+
+With --pdfs and --phase-kills N, it then kills the ingest process alone (SIGKILL to its pid,
+as the OOM killer or `kill -9 PID` does, not to its process group) N times while it parses
+PDFs and N times while it embeds, as its progress lines show; after each kill no PDF worker
+process may survive it (issue 14: orphans kept the store locked) and the next run must not be
+refused; a last run must complete the work with `check` clean.
 """
 
 from __future__ import annotations
@@ -177,27 +183,128 @@ def run(rounds: int = 8, docs: int = 120, pdfs: Path | None = None, seed: int = 
     return figures
 
 
+def descendants(pid: int) -> set[int]:
+    """The processes below `pid`, from /proc."""
+    parents: dict[int, int] = {}
+    for entry in os.listdir("/proc"):
+        if entry.isdigit():
+            try:
+                with open(f"/proc/{entry}/stat") as stat:
+                    parents[int(entry)] = int(stat.read().rsplit(")", 1)[1].split()[1])
+            except (OSError, ValueError, IndexError):
+                pass
+    found, frontier = set(), {pid}
+    while frontier:
+        frontier = {child for child, parent in parents.items() if parent in frontier} - found
+        found |= frontier
+    return found
+
+
+def alive(pid: int) -> bool:
+    try:
+        with open(f"/proc/{pid}/stat") as stat:
+            return stat.read().rsplit(")", 1)[1].split()[0] != "Z"
+    except (OSError, IndexError):
+        return False
+
+
+def phase_kills(pdfs: Path, phases=("parse", "embed"), kills: int = 3, work: Path | None = None,
+                log=print) -> dict:
+    """Kill the ingest process alone during each phase `kills` times (see the module doc)."""
+    from ingest.store_check import check_store
+
+    work = Path(work or tempfile.mkdtemp(prefix="phase-kill-"))
+    folder, store_dir = work / "pdfs", work / "store"
+    shutil.copytree(pdfs, folder)
+    env = {**environment(), "PLANASSIST_PROGRESS_SECONDS": "0.2"}
+    figures = {"runs": 0, "kills": 0, "orphans": 0, "errors": 0, "kills_by_phase": {p: 0 for p in phases}}
+    errors: list[str] = []
+    for phase in phases:
+        for attempt in range(kills):
+            process = subprocess.Popen(planassist_command(store_dir, "ingest", str(folder)), env=env,
+                                       stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+            figures["runs"] += 1
+            output = []
+            for line in process.stderr:
+                output.append(line)
+                if line.startswith("ingest: ") and f", {phase} " in line:
+                    break
+            if process.poll() is not None or not output or f", {phase} " not in output[-1]:
+                process.wait()
+                rest = "".join(output) + process.stderr.read()
+                if "another ingest is writing" in rest:
+                    errors.append(f"{phase} kill {attempt + 1}: refused, the store is still held: {rest.strip()[-200:]}")
+                log(f"{phase} kill {attempt + 1}: the run ended before reaching {phase} (exit {process.returncode})")
+                continue
+            below = descendants(process.pid)
+            os.kill(process.pid, signal.SIGKILL)
+            process.wait()
+            process.stderr.close()
+            figures["kills"] += 1
+            figures["kills_by_phase"][phase] += 1
+            deadline = time.monotonic() + 10
+            while time.monotonic() < deadline and any(alive(pid) for pid in below):
+                time.sleep(0.1)
+            survivors = [pid for pid in below if alive(pid)]
+            if survivors:
+                figures["orphans"] += len(survivors)
+                errors.append(f"{phase} kill {attempt + 1}: {len(survivors)} processes outlived the ingest")
+                for pid in survivors:  # ours: started by the run this test killed
+                    os.kill(pid, signal.SIGKILL)
+            reopened = check_store(open_store(store_dir, reconcile=True))
+            if not reopened.ok:
+                errors.append(f"{phase} kill {attempt + 1}: not clean after reconcile: {reopened.findings}")
+            log(f"{phase} kill {attempt + 1}: killed with {len(below)} worker processes, "
+                f"{len(survivors)} survived; {len(registered(store_dir))} documents registered")
+    final = subprocess.run(planassist_command(store_dir, "ingest", str(folder)), env=env, capture_output=True,
+                           text=True)
+    figures["runs"] += 1
+    checked = subprocess.run(planassist_command(store_dir, "check"), env=env, capture_output=True, text=True)
+    after, now = registered(store_dir), current_ids(folder)
+    if final.returncode != 0:
+        errors.append(f"final run failed: {final.stdout}{final.stderr[-500:]}")
+    if checked.returncode != 0:
+        errors.append(f"check after the final run: {checked.stdout}{checked.stderr}")
+    if after != now:
+        errors.append(f"final run left {sum(1 for p in now if after.get(p) != now[p])} files not at their current version")
+    log(f"final run: {final.stdout.strip().splitlines()[0] if final.stdout.strip() else final.stderr.strip()[-200:]}")
+    figures["documents"] = len(after)
+    figures["errors"] = len(errors)
+    figures["error_list"] = errors
+    return figures
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--rounds", type=int, default=8)
     parser.add_argument("--docs", type=int, default=120)
     parser.add_argument("--pdfs", type=Path, default=None, help="A folder of PDFs added from round 1 on.")
+    parser.add_argument("--phase-kills", type=int, default=0,
+                        help="With --pdfs: then kill the ingest alone this many times while parsing and while embedding.")
     parser.add_argument("--seed", type=int, default=7)
     parser.add_argument("--keep", type=Path, default=None, help="Work in this folder and keep it.")
     args = parser.parse_args()
     work = args.keep or Path(tempfile.mkdtemp(prefix="kill-test-"))
+    phased = None
     try:
         figures = run(args.rounds, args.docs, args.pdfs, args.seed, work)
+        if args.pdfs and args.phase_kills:
+            phased = phase_kills(args.pdfs, kills=args.phase_kills, work=work / "phases")
     finally:
         if not args.keep:
             shutil.rmtree(work, ignore_errors=True)
+    if phased:
+        for error in phased.pop("error_list"):
+            print("ERROR (phase kills)", error)
+        print(f"phase kills: runs {phased['runs']}, kills {phased['kills']} {phased['kills_by_phase']}, "
+              f"orphan workers {phased['orphans']}, documents {phased['documents']}, errors: {phased['errors']}")
     for error in figures.pop("error_list"):
         print("ERROR", error)
     print(f"runs {figures['runs']}, kills {figures['kills']}, documents {figures['documents']} "
           f"({figures['chunks']} chunks), documents checked {figures['documents_checked']}, "
           f"leftovers cleared {figures['leftovers_cleared']}, errors: {figures['errors']}")
     print(f"kill delays (s): {figures['kill_delays_s']}")
-    sys.exit(1 if figures["errors"] else 0)
+    sys.exit(1 if figures["errors"] or (phased and phased["errors"]) else 0)
 
 
 if __name__ == "__main__":

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter
+from dataclasses import replace
 
 from ingest.records import Page
 
@@ -44,5 +45,5 @@ def strip_running_lines(pages: list[Page]) -> list[Page]:
     cleaned = []
     for page, lines in zip(pages, split):
         drop = {i for i in _edges(lines) if _key(lines[i]) in running}
-        cleaned.append(Page(page.number, "\n".join(l for i, l in enumerate(lines) if i not in drop)))
+        cleaned.append(replace(page, text="\n".join(l for i, l in enumerate(lines) if i not in drop)))
     return cleaned

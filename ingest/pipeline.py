@@ -5,27 +5,35 @@ the same file again does nothing, a changed file replaces its previous version, 
 whose content was already ingested from another path is not stored twice.
 
 PDF pages are extracted in worker processes (pypdf is pure Python, about 6 pages/s a core),
-then the chunks are embedded and each document written as soon as its vectors exist.
+then the chunks are embedded and each document written as soon as its vectors exist, so a run
+that is stopped or killed continues where it stopped: the next run finds the documents already
+written unchanged and skips them.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import os
+import threading
 import time
-from concurrent.futures import ProcessPoolExecutor, ThreadPoolExecutor
-from dataclasses import dataclass, field
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Callable, Iterable
+
+import numpy as np
 
 from ingest.chunking import MAX_WORDS, chunk_document
 from ingest.embedding import Embedder
 from ingest.errors import DocumentError
 from ingest.glossary import extract_glossary
 from ingest.keyword_index import DocumentRow
-from ingest.loaders import DEFAULT_MAX_FILE_MB, document_id, load_document, unsupported_reason
+from ingest.loaders import DEFAULT_MAX_FILE_MB, identify, load_document, unsupported_reason
+from ingest.loaders.page_workers import PageWorkers
+from ingest.loaders.pdf_loader import RANGE_SECONDS, PageWork
 from ingest.metadata import MarkingError, checked_doc_type, checked_marking, guess_doc_type, lower_than
 from ingest.numbering import has_paragraph_id
+from ingest.records import IngestProgress
 from ingest.store import Store
 
 
@@ -81,6 +89,7 @@ class IngestReport:
                  f"skipped {c['skipped']}, failed {c['failed']} in {self.seconds:.1f} s"]
         if self.written():
             lines.append(self.paragraph_id_share())
+        lines += [f"note {o.path}: {o.detail}" for o in self.of("added") + self.of("replaced") if o.detail]
         lines += [f"skipped {o.path}: {o.detail}" for o in self.of("skipped")]
         lines += [f"failed {o.path}: {o.detail}" for o in self.of("failed")]
         return "\n".join(lines)
@@ -92,8 +101,7 @@ def walk(paths: Iterable[Path]) -> tuple[list[Path], list[Outcome]]:
     passed: list[Outcome] = []
     for path in map(Path, paths):
         if path.is_dir():
-            candidates = sorted(p for p in path.rglob("*") if p.is_file()
-                                and not any(part.startswith(".") for part in p.relative_to(path).parts))
+            candidates = _files_under(path, passed)
             inside = path.resolve()
             for candidate in [c for c in candidates if not c.resolve().is_relative_to(inside)]:
                 # a link out of the folder (to /etc/passwd, say) is not part of what was given
@@ -119,65 +127,18 @@ def walk(paths: Iterable[Path]) -> tuple[list[Path], list[Outcome]]:
     return files, passed
 
 
-def _utf8_name(path: Path) -> bool:
-    # A name of bytes that are not UTF-8 reaches Python as lone surrogates, which neither
-    # Chroma's metadata nor SQLite nor the terminal can take.
-    try:
-        str(path.resolve()).encode("utf-8")
-        return True
-    except UnicodeEncodeError:
-        return False
+def _files_under(folder: Path, passed: list[Outcome]) -> list[Path]:
+    """Files below a folder, hidden ones left out; a subfolder that cannot be read gets its
+    own failure line (Path.rglob would pass over it in silence)."""
+    def unreadable(error: OSError) -> None:
+        passed.append(Outcome(str(error.filename or folder), "failed",
+                              f"the folder cannot be read ({error.strerror or error})"))
 
-
-@dataclass
-class IngestOptions:
-    doc_type: str | None = None
-    marking: str | None = None
-    prune: bool = False
-    max_file_mb: float = DEFAULT_MAX_FILE_MB
-    max_words: int = MAX_WORDS
-    workers: int = max(1, min(2, os.cpu_count() or 1))
-    wait_seconds: float = 0
-    force_marking: bool = False  # let an explicit marking be lower than the document's banners
-
-
-def ingest_paths(paths: Iterable[Path], store: Store, embedder: Embedder,
-                 options: IngestOptions | None = None,
-                 progress: Callable[[str, int, int], None] | None = None) -> IngestReport:
-    """Ingest files and folders; per-file failures are reported, never fatal to the batch."""
-    options = options or IngestOptions()
-    started = time.perf_counter()
-    paths = list(paths)  # walked, then scoped for --prune
-    files, outcomes = walk(paths)
-    report = IngestReport(outcomes=outcomes)
-    overrides = {"doc_type": options.doc_type, "marking": options.marking}
-    with store.writer_lock(options.wait_seconds):
-        store.reconcile()
-        known = {d.doc_id: d for d in store.documents()}
-        todo: list[tuple[Path, str]] = []
-        queued: dict[str, str] = {}
-        for path in files:
-            try:
-                doc_id = document_id(path, overrides, options.max_file_mb)
-            except DocumentError as exc:
-                report.outcomes.append(Outcome(str(path), "failed", exc.reason))
-                continue
-            if doc_id in known:
-                same = known[doc_id]
-                detail = "" if same.path == str(path.resolve()) else f"same content as {same.path}"
-                report.outcomes.append(Outcome(str(path), "unchanged", detail, same.chunks, same.pages, doc_id))
-            elif doc_id in queued:
-                report.outcomes.append(Outcome(str(path), "unchanged", f"same content as {queued[doc_id]}", doc_id=doc_id))
-            else:
-                queued[doc_id] = str(path)
-                todo.append((path, doc_id))
-        _ingest_new(todo, store, embedder, options, overrides, report, progress)
-        if options.prune:
-            for doc in prunable(store, paths):
-                store.remove_document(doc.doc_id)
-                report.outcomes.append(Outcome(doc.path, "removed", "file is gone", doc.chunks, doc.pages, doc.doc_id))
-    report.seconds = time.perf_counter() - started
-    return report
+    found = []
+    for root, folders, names in os.walk(folder, onerror=unreadable):
+        folders[:] = [name for name in folders if not name.startswith(".")]
+        found += [Path(root) / name for name in names if not name.startswith(".")]
+    return sorted(p for p in found if p.is_file())
 
 
 def prunable(store: Store, paths: list[Path]) -> list[DocumentRow]:
@@ -192,11 +153,135 @@ def prunable(store: Store, paths: list[Path]) -> list[DocumentRow]:
             and (not roots or any(Path(doc.path).is_relative_to(root) for root in roots))]
 
 
+def _utf8_name(path: Path) -> bool:
+    # A name of bytes that are not UTF-8 reaches Python as lone surrogates, which neither
+    # Chroma's metadata nor SQLite nor the terminal can take.
+    try:
+        str(path.resolve()).encode("utf-8")
+        return True
+    except UnicodeEncodeError:
+        return False
+
+
+
+
+@dataclass
+class IngestOptions:
+    doc_type: str | None = None
+    marking: str | None = None
+    prune: bool = False
+    max_file_mb: float = DEFAULT_MAX_FILE_MB
+    max_words: int = MAX_WORDS
+    # PDF worker processes; 0 reads pages in this process (no time limit: tests of plumbing)
+    workers: int = max(1, min(2, os.cpu_count() or 1))
+    wait_seconds: float = 0
+    force_marking: bool = False  # let an explicit marking be lower than the document's banners
+    range_seconds: float = RANGE_SECONDS  # time limit for one range of PDF pages in a worker
+    # OCR of pages without a text layer. Off by default: about 6 s of CPU per scanned page
+    # (measured; 0.1 s for a page with text), so the 40 scanned pages of the 2,039 in the
+    # dsca folder would more than double its ingest time; --ocr turns it on.
+    ocr: bool = False
+
+
+Progress = Callable[[IngestProgress], None]
+
+
+def ingest_paths(paths: Iterable[Path], store: Store, embedder: Embedder,
+                 options: IngestOptions | None = None, progress: Progress | None = None) -> IngestReport:
+    """Ingest files and folders; per-file failures are reported, never fatal to the batch."""
+    options = options or IngestOptions()
+    paths = list(paths)  # walked, then scoped for --prune
+    started = time.perf_counter()
+    files, outcomes = walk(paths)
+    report = IngestReport(outcomes=outcomes)
+    overrides = {"doc_type": options.doc_type, "marking": options.marking}
+    with store.writer_lock(options.wait_seconds):
+        store.reconcile()
+        known = {d.doc_id: d for d in store.documents()}
+        todo: list[tuple[Path, str, int]] = []
+        queued: dict[str, str] = {}
+        for path in files:
+            try:
+                doc_id, pages = identify(path, overrides, options.max_file_mb)
+            except DocumentError as exc:
+                report.outcomes.append(Outcome(str(path), "failed", exc.reason))
+                continue
+            if doc_id in known:
+                same = known[doc_id]
+                detail = "" if same.path == str(path.resolve()) else f"same content as {same.path}"
+                report.outcomes.append(Outcome(str(path), "unchanged", detail, same.chunks, same.pages, doc_id))
+            elif doc_id in queued:
+                report.outcomes.append(Outcome(str(path), "unchanged", f"same content as {queued[doc_id]}", doc_id=doc_id))
+            else:
+                queued[doc_id] = str(path)
+                todo.append((path, doc_id, pages))
+        _ingest_new(todo, store, embedder, options, overrides, report, _Tracker(todo, progress))
+        if options.prune:
+            for doc in prunable(store, paths):
+                store.remove_document(doc.doc_id)
+                report.outcomes.append(Outcome(doc.path, "removed", "file is gone", doc.chunks, doc.pages, doc.doc_id))
+    report.seconds = time.perf_counter() - started
+    return report
+
+
+class _Tracker:
+    """Counts files, pages and chunks as they go and tells the progress callback. The page
+    total is known up front (PDFs' page counts; parsing corrects other formats')."""
+
+    def __init__(self, todo, callback: Progress | None):
+        self.callback = callback
+        self.files_total = len(todo)
+        self.expected = {path: pages for path, _, pages in todo}
+        self.pages_total = sum(self.expected.values())
+        self.parsed: dict[Path, int] = {}
+        self.files_done = self.pages_done = self.chunks = 0
+        self._lock = threading.Lock()  # pages are reported from the loader threads
+        self._parsing: Path | None = None
+
+    def pages(self, path: Path, done: int, count: int) -> None:
+        """From the loader threads: counted now, told by flush() from the calling thread (a
+        Streamlit page can only draw from its own thread)."""
+        with self._lock:
+            self.pages_total += count - self.expected.get(path, count)
+            self.expected[path] = count
+            self.pages_done += done - self.parsed.get(path, 0)
+            self.parsed[path] = done
+            self._parsing = path
+
+    def flush(self) -> None:
+        with self._lock:
+            path, self._parsing = self._parsing, None
+            if path is not None:
+                self._tell("parse", path)
+
+    def parsed_file(self, path: Path, pages: int) -> None:
+        self.pages(path, pages, pages)
+
+    def embedded(self, path: Path, chunks: int) -> None:
+        with self._lock:
+            self.chunks += chunks
+            self._tell("embed", path)
+
+    def finished(self, path: Path, stage: str = "write") -> None:
+        with self._lock:
+            self.files_done += 1
+            self._tell(stage, path)
+
+    def _tell(self, stage: str, path: Path) -> None:
+        if self.callback:
+            self.callback(IngestProgress(stage, path.name, self.files_done, self.files_total,
+                                         self.pages_done, self.pages_total, self.chunks))
+
+
 LOOKAHEAD_FILES = 3
-WAVE_FILES = 200  # files parsed before their embedding starts; bounds the text held in memory
+# Files parsed before their embedding starts. It bounds the text held at once and the work a
+# stopped run has to redo (nothing of a wave is written before it is parsed whole).
+WAVE_FILES = 24
+PROGRESS_SECONDS = 0.25  # how often parsing progress is told while a wave parses
+EMBED_SLICE = 256  # chunks embedded at a time: a long document's progress moves, its vectors stay small
 
 
-def _ingest_new(todo, store, embedder, options, overrides, report, progress) -> None:
+def _ingest_new(todo, store, embedder, options, overrides, report, tracker: _Tracker) -> None:
     """Parse a wave of files with every core, then embed and write them one by one.
 
     The phases do not overlap on purpose: measured here, onnxruntime's threads stall when
@@ -204,38 +289,59 @@ def _ingest_new(todo, store, embedder, options, overrides, report, progress) -> 
     slower than parsing first and embedding after."""
     if not todo:
         return
-    executor = ProcessPoolExecutor(options.workers) if options.workers > 1 else None
-    done = 0
+    workers = PageWorkers(options.workers) if options.workers > 0 else None
+    work = PageWork(workers=workers, range_seconds=options.range_seconds, ocr=options.ocr, on_pages=tracker.pages)
+    loaders = ThreadPoolExecutor(LOOKAHEAD_FILES, thread_name_prefix="loader")
     try:
         for start in range(0, len(todo), WAVE_FILES):
-            for path, document, chunks, error in _prepare_wave(todo[start:start + WAVE_FILES], options,
-                                                               overrides, executor):
-                done += 1
-                if progress:
-                    progress(path.name, done, len(todo))
+            wave = [path for path, _, _ in todo[start:start + WAVE_FILES]]
+            for path, document, chunks, error in _parse_wave(wave, loaders, options, overrides, work, tracker):
                 if error:
                     report.outcomes.append(Outcome(str(path), "failed", error))
+                    tracker.parsed_file(path, tracker.expected.get(path, 0))  # its pages count as done
+                    tracker.finished(path, "parse")
                 else:
-                    report.outcomes.append(_write(path, document, chunks, store, embedder, options))
+                    report.outcomes.append(_write(path, document, chunks, store, embedder, tracker, options))
+                    tracker.finished(path)
     finally:
-        if executor:
-            executor.shutdown(cancel_futures=True)
+        # the page workers first: a loader thread waiting on a page range is released by it
+        if workers:
+            workers.shutdown()
+        loaders.shutdown(wait=True, cancel_futures=True)
 
 
-def _prepare_wave(wave, options, overrides, executor) -> list:
-    def prepare(path: Path):
-        try:
-            document = load_document(path, options.max_file_mb, overrides, executor=executor)
-            return path, document, chunk_document(document, options.max_words), None
-        except DocumentError as exc:
-            return path, None, None, exc.reason
-        except Exception as exc:  # a loader bug must not take the batch down
-            return path, None, None, f"could not be read ({type(exc).__name__}: {exc})"
-
+def _parse_wave(wave, loaders, options, overrides, work: PageWork, tracker: _Tracker) -> list:
     # A few files load at once, so the worker processes always have page ranges queued
     # (one file at a time leaves a core idle at the end of each file).
-    with ThreadPoolExecutor(LOOKAHEAD_FILES) as loaders:
-        return list(loaders.map(prepare, [path for path, _ in wave]))
+    futures = [loaders.submit(_prepare, path, options, overrides, work, tracker) for path in wave]
+    results = []
+    for future in futures:
+        while True:
+            try:
+                results.append(future.result(timeout=PROGRESS_SECONDS))
+                break
+            except TimeoutError:
+                tracker.flush()
+        tracker.flush()
+    return results
+
+
+def _prepare(path: Path, options, overrides, work: PageWork, tracker: _Tracker):
+    try:
+        document = load_document(path, options.max_file_mb, overrides, work=work)
+        tracker.parsed_file(path, len(document.pages))
+        chunks = chunk_document(document, options.max_words)
+        ocr_pages = {page.number for page in document.pages if page.ocr}
+        if ocr_pages:
+            chunks = [replace(c, ocr=True) if ocr_pages & set(range(c.page_start, c.page_end + 1)) else c
+                      for c in chunks]
+        return path, document, chunks, None
+    except DocumentError as exc:
+        return path, None, None, exc.reason
+    except OSError as exc:  # the file vanished, or a folder's permissions changed, mid-run
+        return path, None, None, f"cannot be read ({exc.strerror or exc})"
+    except Exception as exc:  # a loader bug must not take the batch down
+        return path, None, None, f"could not be read ({type(exc).__name__}: {exc})"
 
 
 def _marking(path: Path, declared: dict, options, store) -> str | None:
@@ -257,7 +363,8 @@ def _marking(path: Path, declared: dict, options, store) -> str | None:
     return marking
 
 
-def _write(path: Path, document, chunks, store: Store, embedder: Embedder, options) -> Outcome:
+def _write(path: Path, document, chunks, store: Store, embedder: Embedder, tracker: _Tracker,
+           options) -> Outcome:
     declared = document.declared
     try:
         doc_type = checked_doc_type(path, declared.get("doc_type") or guess_doc_type(
@@ -274,10 +381,25 @@ def _write(path: Path, document, chunks, store: Store, embedder: Embedder, optio
                       title=document.title or path.stem, doc_type=doc_type, marking=marking,
                       pages=len(document.pages), chunks=len(chunks),
                       ingested_at=dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds"))
-    vectors = embedder.encode([c.embed_text for c in chunks])
+    parts = []
+    for start in range(0, len(chunks), EMBED_SLICE):
+        part = chunks[start:start + EMBED_SLICE]
+        parts.append(embedder.encode([c.embed_text for c in part]))
+        tracker.embedded(path, len(part))
+    vectors = np.concatenate(parts) if len(parts) > 1 else parts[0]
     try:
         replaced = store.write_document(row, chunks, vectors, extract_glossary([c.text for c in chunks]))
     except (TypeError, ValueError) as exc:  # a value the store refuses; what was written is invisible
         return Outcome(str(path), "failed", f"could not be stored ({type(exc).__name__}: {exc})")
-    return Outcome(str(path), "replaced" if replaced else "added", "", len(chunks), len(document.pages), row.doc_id,
-                   with_paragraph_id=sum(has_paragraph_id(c.section) for c in chunks))
+    return Outcome(str(path), "replaced" if replaced else "added", _page_note(document, options.ocr), len(chunks),
+                   len(document.pages), row.doc_id, with_paragraph_id=sum(has_paragraph_id(c.section) for c in chunks))
+
+
+def _page_note(document, ocr: bool) -> str:
+    """One line about pages that gave no text (scans OCR was not asked for, or could not read)."""
+    blank = [page.number for page in document.pages if not page.text.strip()]
+    if not blank:
+        return ""
+    shown = ", ".join(map(str, blank[:10])) + (f" and {len(blank) - 10} more" if len(blank) > 10 else "")
+    return f"{len(blank)} of {len(document.pages)} pages have no text (page {shown}); " + (
+        "OCR found no text on them" if ocr else "--ocr reads scanned pages")

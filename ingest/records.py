@@ -10,6 +10,7 @@ from pathlib import Path
 class Page:
     number: int  # 1-based, as a reader would cite it
     text: str
+    ocr: bool = False  # the text was recognised from the page's image (no text layer)
 
 
 @dataclass(frozen=True)
@@ -31,6 +32,20 @@ class LoadedDocument:
 
 
 @dataclass(frozen=True)
+class IngestProgress:
+    """Where an ingest stands, told to its progress callback (the CLI's bar, the app's
+    upload progress) as pages are parsed, chunks embedded and documents written."""
+
+    stage: str  # "parse" | "embed" | "write"
+    file: str  # the file name the event is about
+    files_done: int  # files finished (written or failed)
+    files_total: int  # files this run has to read (unchanged ones are not counted)
+    pages_done: int  # pages parsed
+    pages_total: int
+    chunks: int  # chunks embedded
+
+
+@dataclass(frozen=True)
 class Chunk:
     chunk_id: str
     text: str  # what is stored, shown and quoted
@@ -46,6 +61,7 @@ class Chunk:
     # the document's number, title, short name and first-page acronyms, "; "-separated
     # (ingest/identity.py): what every passage of the document counts as mentioning
     doc_identity: str = ""
+    ocr: bool = False  # some of its text was recognised by OCR (set by the pipeline)
 
     def page_at(self, offset: int) -> int:
         return page_at_offset(self.page_offsets, self.page_start, offset)

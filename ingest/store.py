@@ -55,7 +55,8 @@ def chunk_metadata(row: DocumentRow, chunk: Chunk) -> dict:
             "page_start": chunk.page_start, "page_end": chunk.page_end, "section": chunk.section,
             "heading_path": chunk.heading_path, "ordinal": chunk.ordinal, "chunk_count": row.chunks,
             "page_offsets": chunk.page_offsets, "ingested_at": row.ingested_at,
-            "doc_identity": chunk.doc_identity, "owner_store": row.owner}
+            "doc_identity": chunk.doc_identity, "owner_store": row.owner,
+            **({"ocr": True} if chunk.ocr else {})}  # text recognised from a scanned page
 
 
 def keyword_rows(ids, texts, sections, metadatas) -> list[tuple[str, str, str, str, str]]:

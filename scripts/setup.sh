@@ -37,3 +37,16 @@ if [ "${1:-}" = "--test" ] && [ ! -x /usr/bin/chromium ] && command -v apt-get >
     echo "note: /usr/bin/chromium is missing and cannot be installed without root; the browser test will be skipped" >&2
   fi
 fi
+
+# OCR of scanned PDF pages (`planassist ingest --ocr`): Debian's tesseract-ocr reads the page
+# images that poppler-utils' pdftoppm renders. The product and the tests both need them.
+if { ! command -v tesseract >/dev/null 2>&1 || ! command -v pdftoppm >/dev/null 2>&1; } \
+    && command -v apt-get >/dev/null 2>&1; then
+  if [ "$(id -u)" = "0" ]; then
+    apt-get update -qq && apt-get install -y -qq tesseract-ocr poppler-utils
+  elif command -v sudo >/dev/null 2>&1 && sudo -n true 2>/dev/null; then
+    sudo apt-get update -qq && sudo apt-get install -y -qq tesseract-ocr poppler-utils
+  else
+    echo "note: tesseract-ocr and poppler-utils are missing and cannot be installed without root; --ocr will say so" >&2
+  fi
+fi

@@ -121,7 +121,8 @@ def render_source(citation: Citation, turn: Turn, index: int, store, chosen: boo
         st.markdown(f"**\\[{citation.n}\\] {escape_markdown(citation.title)}**{tag}")
         st.caption(" · ".join(escape_markdown(part) for part in (
             citation.doc_type or "document", citation.marking or "no marking", f"page {citation.page}",
-            f"paragraph {citation.section}" if citation.section else "no paragraph id", citation.source)))
+            f"paragraph {citation.section}" if citation.section else "no paragraph id", citation.source,
+            *(["OCR: text read from a scan"] if citation.ocr else []))))
         passage = turn.passages.get(citation.chunk_id, citation.quote)
         st.markdown(highlighted_passage_html(passage, citation.quote), unsafe_allow_html=True)
         with st.expander(f"Read the whole of page {citation.page}", expanded=False):

@@ -10,6 +10,7 @@ from typing import Callable
 
 from ingest.errors import UserError
 from ingest.pipeline import IngestOptions, ingest_paths
+from ingest.records import IngestProgress
 from assistant.ui.uploads import safe_file_name, save_upload, upload_dir
 
 
@@ -28,6 +29,13 @@ def _hidden_paths(store, owner) -> set[str]:
     return {d.path for d in reader.documents() if d.doc_id not in visible}
 
 
+def progress_text(event: IngestProgress) -> str:
+    """The upload progress line: which file, which stage, how many pages and chunks."""
+    stage = {"parse": "Reading", "embed": "Embedding", "write": "Stored"}.get(event.stage, event.stage)
+    return (f"{stage} {event.file} (file {min(event.files_done + 1, event.files_total)} of {event.files_total}) · "
+            f"page {event.pages_done} of {event.pages_total} · {event.chunks} chunks embedded")
+
+
 @dataclass
 class FileResult:
     name: str
@@ -39,7 +47,7 @@ SIDECAR = ".meta.yaml"
 
 
 def ingest_uploads(files: list[tuple[str, bytes]], store, embedder, doc_type: str | None = None,
-                   marking: str | None = None, progress: Callable[[str, int, int], None] | None = None,
+                   marking: str | None = None, progress: Callable[[IngestProgress], None] | None = None,
                    owner=None) -> list[FileResult]:
     """`owner`: the uploader's profile (None: the single-user default). Files go to the
     owner's own upload folder; a file whose document there the owner may no longer see is
@@ -69,9 +77,9 @@ def ingest_uploads(files: list[tuple[str, bytes]], store, embedder, doc_type: st
         saved[str(upload.path)] = upload
     if not saved:
         return results
-    # One worker: PDF pages are parsed in this process, not in forked ones, because forking
-    # the app's multi-threaded server process is unsafe.
-    options = IngestOptions(doc_type=doc_type, marking=marking, workers=1, wait_seconds=60)
+    # PDF pages are parsed in worker processes started from a forkserver (never forked from
+    # the app's multi-threaded server process, which would be unsafe), within time limits.
+    options = IngestOptions(doc_type=doc_type, marking=marking, wait_seconds=60)
     try:
         report = ingest_paths([Path(p) for p in saved], store, embedder, options, progress=progress)
     except BaseException:

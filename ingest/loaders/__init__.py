@@ -6,6 +6,7 @@ the content hash, metadata from front matter or a sidecar) happens here once.
 
 from __future__ import annotations
 
+import errno
 import hashlib
 import json
 from pathlib import Path
@@ -47,21 +48,51 @@ def _identity(path: Path, data: bytes, overrides: dict) -> tuple[str, dict, dict
     """The document id, the sidecar and the effective overrides. The id covers what was
     declared about the file too, so a changed sidecar or --type re-ingests the document
     instead of being skipped as unchanged."""
-    from ingest.metadata import read_sidecar
-
-    sidecar = read_sidecar(path)
+    sidecar = _sidecar(path)
     overrides = {k: v for k, v in (overrides or {}).items() if v}
     digest = hashlib.sha256(data)
     digest.update(json.dumps([sidecar, overrides], sort_keys=True, default=str).encode())
     return digest.hexdigest()[:24], sidecar, overrides
 
 
+def _sidecar(path: Path) -> dict:
+    from ingest.metadata import read_sidecar
+
+    try:
+        return read_sidecar(path)
+    except OSError as exc:
+        if exc.errno == errno.ENAMETOOLONG:
+            # the file's name is long enough that "<name>.meta.yaml" cannot exist: no sidecar
+            return {}
+        raise DocumentError(path, f"its sidecar cannot be read ({exc.strerror or exc})") from exc
+
+
 def document_id(path: Path, overrides: dict | None = None, max_file_mb: float = DEFAULT_MAX_FILE_MB) -> str:
     return _identity(Path(path), _read_checked(Path(path), max_file_mb), overrides or {})[0]
 
 
+def identify(path: Path, overrides: dict | None = None,
+             max_file_mb: float = DEFAULT_MAX_FILE_MB) -> tuple[str, int]:
+    """The document id and the number of pages the file has (1 when only parsing can tell),
+    from one read of the file: the page count gives the progress bar its total up front."""
+    path = Path(path)
+    data = _read_checked(path, max_file_mb)
+    return _identity(path, data, overrides or {})[0], _page_count(path, data)
+
+
+def _page_count(path: Path, data: bytes) -> int:
+    if SUPPORTED.get(path.suffix.lower()) != "pdf":
+        return 1
+    try:  # pypdf reads the page tree's /Count without parsing any page: milliseconds
+        from ingest.loaders.pdf_loader import _open
+
+        return max(1, len(_open(data).pages))
+    except Exception:  # noqa: BLE001 - loading it will say what is wrong, with its reason
+        return 1
+
+
 def load_document(path: Path, max_file_mb: float = DEFAULT_MAX_FILE_MB,
-                  overrides: dict | None = None, executor=None) -> LoadedDocument:
+                  overrides: dict | None = None, work=None) -> LoadedDocument:
     """Read one file. `overrides` (e.g. doc_type, marking from the command line) win over
     what the file declares."""
     from ingest.loaders import docx_loader, html_loader, pdf_loader, text_loader
@@ -79,7 +110,7 @@ def load_document(path: Path, max_file_mb: float = DEFAULT_MAX_FILE_MB,
     loader = {"pdf": pdf_loader, "docx": docx_loader, "html": html_loader,
               "markdown": text_loader, "text": text_loader}[kind]
     try:
-        document = loader.load(path, data, doc_id, executor=executor)
+        document = loader.load(path, data, doc_id, work=work)
     except MarkingError as exc:  # a banner that cannot be read: refused, never guessed lower
         raise DocumentError(path, str(exc)) from exc
     if sidecar or overrides:
@@ -88,5 +119,8 @@ def load_document(path: Path, max_file_mb: float = DEFAULT_MAX_FILE_MB,
         document = LoadedDocument(path=document.path, doc_id=doc_id, pages=document.pages, title=title,
                                   markdown_headings=document.markdown_headings, declared=merged)
     if not any(page.text.strip() for page in document.pages):
-        raise DocumentError(path, "no extractable text (a scanned or image-only document needs OCR first)")
+        if kind != "pdf":
+            raise DocumentError(path, "no extractable text")
+        hint = "OCR found none either" if getattr(work, "ocr", False) else "ingest it with --ocr to read its scans"
+        raise DocumentError(path, f"no extractable text (a scanned or image-only document: {hint})")
     return document

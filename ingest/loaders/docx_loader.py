@@ -43,7 +43,7 @@ def _heading_level(paragraph) -> int:
     return 0
 
 
-def load(path: Path, data: bytes, doc_id: str, executor=None) -> LoadedDocument:
+def load(path: Path, data: bytes, doc_id: str, work=None) -> LoadedDocument:
     import docx
     from docx.table import Table
     from docx.text.paragraph import Paragraph

@@ -11,7 +11,7 @@ from ingest.records import LoadedDocument, Page
 _BLOCKS = ["h1", "h2", "h3", "h4", "h5", "h6", "p", "li", "tr", "pre", "blockquote", "dt", "dd"]
 
 
-def load(path: Path, data: bytes, doc_id: str, executor=None) -> LoadedDocument:
+def load(path: Path, data: bytes, doc_id: str, work=None) -> LoadedDocument:
     from bs4 import BeautifulSoup
 
     soup = BeautifulSoup(decode_utf8(path, data), "html.parser")

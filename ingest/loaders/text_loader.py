@@ -19,7 +19,7 @@ def decode_utf8(path: Path, data: bytes) -> str:
                   "save it as UTF-8 and ingest it again") from exc
 
 
-def load(path: Path, data: bytes, doc_id: str, executor=None) -> LoadedDocument:
+def load(path: Path, data: bytes, doc_id: str, work=None) -> LoadedDocument:
     text = decode_utf8(path, data).replace("\r\n", "\n").replace("\r", "\n")
     is_markdown = path.suffix.lower() in (".md", ".markdown")
     declared, body = parse_front_matter(text) if is_markdown else ({}, text)

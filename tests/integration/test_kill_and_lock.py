@@ -98,3 +98,19 @@ def test_concurrent_questions_during_an_ingest_answer_as_alone(tmp_path):
     assert figures["error_list"] == []
     assert figures["answers_compared"] >= 8 and figures["identical"] == figures["answers_compared"]
     assert figures["store_check_ok"]
+
+
+@pytest.mark.slow
+def test_killed_while_parsing_pdfs_leaves_no_worker_and_the_next_run_completes(tmp_path):
+    """Issue 14: three SIGKILLs of the ingest process alone (not its group) while it parses
+    the SAMM PDFs; no worker outlives it, no run is refused the store, and a last run
+    completes with `planassist check` clean."""
+    from helpers import REALDOCS
+
+    if not REALDOCS.exists():
+        pytest.skip("the real SAMM documents are not beside the repository")
+    figures = load_kill_test().phase_kills(REALDOCS, phases=("parse",), kills=3, work=tmp_path / "kills",
+                                           log=lambda *_: None)
+    assert figures["error_list"] == []
+    assert figures["kills"] == 3 and figures["orphans"] == 0
+    assert figures["documents"] == len(list(REALDOCS.glob("*.pdf")))

@@ -6,7 +6,9 @@ checks the role again for every change."""
 import pandas as pd
 import streamlit as st
 
+from assistant.ingest_progress import done_fraction
 from assistant.ui import curation
+from assistant.ui.ingest_uploads import progress_text
 from assistant.ui.errors import shown_as_message
 from assistant.ui.login import current_profile
 from assistant.ui.rendering import escape_markdown
@@ -41,11 +43,11 @@ else:
 
         interrupted = []
 
-        def progress(name: str, done: int, total: int) -> None:
+        def progress(event) -> None:  # per file and per page, while parsing and embedding
             if interrupted:
                 return
             try:
-                bar.progress(done / total, text=f"{done} of {total}: {name}")
+                bar.progress(done_fraction(event), text=escape_markdown(progress_text(event)))
             except (KeyboardInterrupt, SystemExit):
                 raise
             except BaseException as exc:  # noqa: BLE001
