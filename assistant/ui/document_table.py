@@ -15,10 +15,10 @@ ROW_PX = 35  # st.dataframe's row height: the table is as tall as its page, with
 # Widths in pixels that add up to what the main column holds at 1280 px with the sidebar open
 # (about 830 px); what is left over Streamlit shares out between the columns.
 COLUMNS = {
-    "title": st.column_config.TextColumn("Title", width=250),
+    "title": st.column_config.TextColumn("Title", width=240),
     "file": st.column_config.TextColumn("File", width=160),
     "type": st.column_config.TextColumn("Type", width=70),
-    "marking": st.column_config.TextColumn("Marking", width=95),
+    "marking": st.column_config.TextColumn("Marking", width=105),
     "pages": st.column_config.NumberColumn("Pages", width=55),
     "chunks": st.column_config.NumberColumn("Chunks", width=60),
     "ingested at": st.column_config.DatetimeColumn("Ingested", width=105, format="distance",
@@ -55,8 +55,8 @@ def document_table(documents: list) -> list:
     st.session_state["doc_page"] = min(max(1, st.session_state.get("doc_page", 1)), pages)
     number = order[2].number_input("Page", min_value=1, max_value=pages, step=1, key="doc_page")
     page = document_list.page_of(rows, number, size)
+    st.caption(page.caption)
     if page.rows:
         st.dataframe(pd.DataFrame(document_list.table_rows(page.rows)), column_config=COLUMNS, hide_index=True,
                      width="stretch", height=ROW_PX * (len(page.rows) + 1) + 3)
-    st.caption(page.caption)
     return rows
