@@ -36,11 +36,15 @@ def test_a_question_in_the_browser_shows_the_answer_and_its_sources(chromium, ru
     assert len(page.context.pages) == 1
     page.locator('a[href="#source-0-1"]').first.click()
     page.wait_for_timeout(500)  # let the layout settle before the picture
-    shot = tmp_path / "chat-answer.png"
+    keep_screenshot(page, tmp_path / "chat-answer.png", SCREENSHOT_COPY)
+
+
+def keep_screenshot(page, shot: Path, copy_to: Path) -> None:
+    """A picture of the page in the test's folder, and a copy where a person can look at it."""
     page.screenshot(path=str(shot), full_page=False)
     assert shot.stat().st_size > 10_000
     try:
-        shutil.copy(shot, SCREENSHOT_COPY)
+        shutil.copy(shot, copy_to)
     except OSError:
         pass
 
@@ -74,10 +78,4 @@ def test_the_documents_page_fits_a_1280_pixel_screen_with_a_library_loaded(chrom
     page.keyboard.press("Enter")
     expect(page.get_by_text("Showing 1–25 of 321 (page 1 of 13)")).to_be_visible(timeout=30_000)
     page.wait_for_timeout(1000)  # let the grid draw before the picture
-    shot = tmp_path / "documents-page.png"
-    page.screenshot(path=str(shot), full_page=True)
-    assert shot.stat().st_size > 10_000
-    try:
-        shutil.copy(shot, DOCUMENTS_SCREENSHOT)
-    except OSError:
-        pass
+    keep_screenshot(page, tmp_path / "documents-page.png", DOCUMENTS_SCREENSHOT)
