@@ -30,19 +30,19 @@ What it measures (each measured thing runs in its own process, so memory is its 
 
 The machines here are 2 shared cores: read the ratios, not the seconds.
 
-Where the curve bends, and why (figures from the run in the README's "Library benchmark"):
+Where the curve bends, and why (what the code does; the table of a run shows by how much):
 - Dense search is Chroma's HNSW index: its query cost grows with log(n), but the whole index
-  (vectors plus graph links) is loaded into memory on first query, so the query process's
-  memory grows linearly (about 1.6 KB a chunk for 384-dim float32 vectors plus the links),
-  and HNSW recall drops as near-duplicates crowd the graph unless ef_search grows with it.
+  (vectors plus graph links, about 1.7 KB a chunk for 384-dim float32 vectors and 16
+  neighbours) is loaded into the memory of every process that queries it, so memory grows
+  linearly, and recall drops as near-duplicates crowd the graph unless ef_search grows with it.
 - Keyword search is SQLite FTS5: `ORDER BY bm25 LIMIT 100` scores every row that matches any
   of the question's words (an OR query), so its cost grows linearly with the chunks holding a
-  common word; at 50x this is the part of retrieval that bends the curve upward.
+  common word: this is the part of retrieval expected to bend the curve upward first.
 - The candidate blend in assistant/retrieval.py takes 100 candidates from each search and
   fetches the stored vectors of keyword-only hits to give them a cosine; that part is bounded
   (at most 200 candidates) whatever the library's size. What is not bounded: every search
   reads the whole document register (`store.documents()`) to decide what is visible, which is
-  linear in documents (tens of ms at 16,000 documents).
+  linear in documents.
 - Ingest: `Store.write_rows` asks the register for the documents at the same path through
   `KeywordIndex.documents_at`, which loads every document row; writing one document costs
   time linear in the documents already stored (see "write 1 doc" in the table).
