@@ -28,7 +28,7 @@ def _label(value: float) -> str:
 
 
 def panel(title: str, x_label: str, y_label: str, series: dict[str, list[tuple[float, float]]],
-          width: int = 460, height: int = 320, offset_x: int = 0) -> str:
+          width: int = 460, height: int = 400, offset_x: int = 0) -> str:
     """One panel: each series a list of (x, y) points with x, y > 0."""
     points = [p for values in series.values() for p in values if p[0] > 0 and p[1] > 0]
     if not points:
@@ -36,7 +36,8 @@ def panel(title: str, x_label: str, y_label: str, series: dict[str, list[tuple[f
     xs, ys = [p[0] for p in points], [p[1] for p in points]
     x_low, x_high = min(xs) / 1.3, max(xs) * 1.3
     y_low, y_high = min(ys) / 1.5, max(ys) * 1.5
-    left, top, right, bottom = 60, 30, 20, 50
+    left, top, right = 60, 30, 20
+    bottom = 50 + 16 * len(series)  # the legend sits under the axis, clear of the lines
     plot_w, plot_h = width - left - right, height - top - bottom
 
     def sx(x: float) -> float:
@@ -54,7 +55,7 @@ def panel(title: str, x_label: str, y_label: str, series: dict[str, list[tuple[f
         parts.append(f'<line x1="{offset_x + left}" y1="{sy(tick):.1f}" x2="{offset_x + left + plot_w}" '
                      f'y2="{sy(tick):.1f}" stroke="#eee"/>'
                      f'<text x="{offset_x + left - 5}" y="{sy(tick) + 4:.1f}" text-anchor="end">{_label(tick)}</text>')
-    parts.append(f'<text x="{offset_x + left + plot_w / 2}" y="{height - 12}" text-anchor="middle">{escape(x_label)}</text>')
+    parts.append(f'<text x="{offset_x + left + plot_w / 2}" y="{top + plot_h + 32}" text-anchor="middle">{escape(x_label)}</text>')
     parts.append(f'<text x="{offset_x + 14}" y="{top + plot_h / 2}" text-anchor="middle" '
                  f'transform="rotate(-90 {offset_x + 14} {top + plot_h / 2})">{escape(y_label)}</text>')
     for index, (name, values) in enumerate(series.items()):
@@ -65,14 +66,14 @@ def panel(title: str, x_label: str, y_label: str, series: dict[str, list[tuple[f
         path = " ".join(f"{sx(x):.1f},{sy(y):.1f}" for x, y in kept)
         parts.append(f'<polyline points="{path}" fill="none" stroke="{colour}" stroke-width="2"/>')
         parts += [f'<circle cx="{sx(x):.1f}" cy="{sy(y):.1f}" r="3" fill="{colour}"/>' for x, y in kept]
-        legend_y = top + 14 + 16 * index
+        legend_y = top + plot_h + 52 + 16 * index
         parts.append(f'<line x1="{offset_x + left + 8}" y1="{legend_y - 4}" x2="{offset_x + left + 26}" '
                      f'y2="{legend_y - 4}" stroke="{colour}" stroke-width="2"/>'
                      f'<text x="{offset_x + left + 30}" y="{legend_y}">{escape(name)}</text>')
     return "\n".join(parts)
 
 
-def chart(panels: list[dict], width: int = 460, height: int = 320) -> str:
+def chart(panels: list[dict], width: int = 460, height: int = 400) -> str:
     """An SVG of panels side by side; each dict holds panel()'s arguments."""
     body = "\n".join(panel(**spec, width=width, height=height, offset_x=i * width) for i, spec in enumerate(panels))
     return (f'<svg xmlns="http://www.w3.org/2000/svg" width="{width * len(panels)}" height="{height}" '
