@@ -91,7 +91,7 @@ TARGETS = {"ingest_ratio": 3.0, "embed_ratio": 0.8, "ingest_peak_mb": 1024.0, "a
            "distractor_drop": 0.05}
 NUDGE = 0.05  # norm of the random vector added to a copy's vectors (cosine to the original ~0.999)
 QUICK_FILES, QUICK_QUESTIONS, QUICK_SCALES = 12, 6, (2, 5)
-STEP_TIMEOUT = 3600  # seconds for one measured step; an ingest that hangs is stopped, not waited on
+STALL_SECONDS = 600  # a step whose processes use no CPU this long has hung: it is stopped, not waited on
 
 
 # --- small helpers ---------------------------------------------------------------------------
@@ -130,9 +130,9 @@ def load_questions(path: Path) -> list[dict]:
     return cases
 
 
-def tree_rss_kb(pid: int) -> int:
-    """Resident set of a process and all its descendants, from /proc."""
-    total, todo, seen = 0, [pid], set()
+def tree_usage(pid: int) -> tuple[int, int]:
+    """(resident set in kB, CPU clock ticks used) of a process and all its descendants, from /proc."""
+    rss, ticks, todo, seen = 0, 0, [pid], set()
     while todo:
         current = todo.pop()
         if current in seen:
@@ -141,12 +141,14 @@ def tree_rss_kb(pid: int) -> int:
         try:
             for line in Path(f"/proc/{current}/status").read_text().splitlines():
                 if line.startswith("VmRSS:"):
-                    total += int(line.split()[1])
+                    rss += int(line.split()[1])
+            fields = Path(f"/proc/{current}/stat").read_text().rsplit(")", 1)[1].split()
+            ticks += int(fields[11]) + int(fields[12])  # utime, stime
             for task in os.listdir(f"/proc/{current}/task"):
                 todo += [int(c) for c in Path(f"/proc/{current}/task/{task}/children").read_text().split()]
-        except (OSError, ValueError):
+        except (OSError, ValueError, IndexError):
             continue  # the process ended between two reads
-    return total
+    return rss, ticks
 
 
 def in_child(kind: str, **params) -> dict:
@@ -155,24 +157,30 @@ def in_child(kind: str, **params) -> dict:
     command = [sys.executable, str(Path(__file__).resolve()), "--child", kind, json.dumps(params)]
     env = {**os.environ, "PYTHONPATH": os.pathsep.join([str(ROOT), os.environ.get("PYTHONPATH", "")])}
     process = subprocess.Popen(command, stdout=subprocess.PIPE, env=env, text=True, start_new_session=True)
-    peak = [0]
+    peak, stalled = [0], []
     stop = threading.Event()
 
     def sample() -> None:
+        # A step is stopped when its processes use no CPU for STALL_SECONDS (a hang, as the
+        # ingest's worker deadlock was), never merely for being slow on a loaded machine.
+        ticks, moved = -1, time.monotonic()
         while not stop.wait(0.2):
-            peak[0] = max(peak[0], tree_rss_kb(process.pid))
+            rss, used = tree_usage(process.pid)
+            peak[0] = max(peak[0], rss)
+            if used != ticks:
+                ticks, moved = used, time.monotonic()
+            elif time.monotonic() - moved > STALL_SECONDS:
+                stalled.append(True)
+                os.killpg(process.pid, signal.SIGKILL)  # the step and its workers (its own session)
+                return
 
     sampler = threading.Thread(target=sample, daemon=True)
     sampler.start()
-    try:
-        out, _ = process.communicate(timeout=STEP_TIMEOUT)
-    except subprocess.TimeoutExpired:
-        os.killpg(process.pid, signal.SIGKILL)  # the step and its workers (its own session)
-        process.communicate()
-        sys.exit(f"the {kind} step did not finish in {STEP_TIMEOUT} s (a hang?); stopped it")
-    finally:
-        stop.set()
-        sampler.join()
+    out, _ = process.communicate()
+    stop.set()
+    sampler.join()
+    if stalled:
+        sys.exit(f"the {kind} step used no CPU for {STALL_SECONDS} s (a hang); stopped it")
     if process.returncode != 0:
         sys.exit(f"the {kind} step failed (exit {process.returncode}); its error is above")
     result = json.loads(out.strip().splitlines()[-1])
