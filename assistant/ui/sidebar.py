@@ -1,5 +1,5 @@
 """The chat settings in the sidebar: answering backend and its status, number of passages,
-and filters by document type and document. Kept per session (widget keys)."""
+and filters by document type and document (a search, for libraries of hundreds). Kept per session (widget keys)."""
 
 from __future__ import annotations
 
@@ -11,7 +11,11 @@ from assistant.config import Settings
 from assistant.engine import DEFAULT_K
 from assistant.passages import Filters
 from assistant.ui.backends import LABELS, backend_status, offered_backends
+from assistant.ui.document_list import filtered
 from ingest.metadata import DOC_TYPES
+
+
+PICKER_OPTIONS = 50  # matches offered at once: a longer dropdown is scrolled, not read
 
 
 @dataclass(frozen=True)
@@ -46,8 +50,26 @@ def chat_settings(store) -> ChatSettings:
         types_present = [t for t in DOC_TYPES if any(d.doc_type == t for d in documents)]
         doc_types = st.multiselect("Document types", types_present, key="filter_types",
                                    placeholder="All types")
-        titles = {d.doc_id: d.title for d in documents}
-        doc_ids = st.multiselect("Documents", list(titles), key="filter_docs", placeholder="All documents",
-                                 format_func=lambda i: titles.get(i, i))
-    return ChatSettings(backend, ready, k, Filters(doc_types=tuple(doc_types),
-                                                   doc_ids=tuple(i for i in doc_ids if i in titles)))
+        doc_ids = document_picker(documents)
+    return ChatSettings(backend, ready, k, Filters(doc_types=tuple(doc_types), doc_ids=tuple(doc_ids)))
+
+
+def document_picker(documents: list) -> list[str]:
+    """The document filter at library size: a search box narrows the list (title or file
+    name, every word), and the multiselect below offers the first matches plus what is
+    already picked, so picking several across searches works. Returns the picked ids."""
+    by_id = {d.doc_id: d for d in documents}
+    # A document removed since it was picked leaves the filter (before the widget is drawn).
+    picked = [i for i in st.session_state.get("filter_docs", []) if i in by_id]
+    st.session_state["filter_docs"] = picked
+    query = st.text_input("Find documents", key="filter_doc_query", placeholder="Words of the title or file name")
+    found = [d.doc_id for d in filtered(documents, query)]
+    options = picked + [i for i in found if i not in picked][:PICKER_OPTIONS]
+    chosen = st.multiselect("Documents", options, key="filter_docs",
+                            placeholder=f"All documents ({len(documents)})" if not picked else "Add documents",
+                            format_func=lambda i: f"{by_id[i].title} · {by_id[i].source}")
+    if query.strip():
+        more = len(found) - PICKER_OPTIONS
+        st.caption(f"{len(found)} match" + ("" if len(found) == 1 else "es")
+                   + (f"; the first {PICKER_OPTIONS} are offered, type more words to narrow" if more > 0 else ""))
+    return [i for i in chosen if i in by_id]

@@ -28,3 +28,17 @@ def plain(markdown_text: str) -> str:
     import re
 
     return re.sub(r"\\(.)", r"\1", markdown_text)
+
+
+# The generated library of tests/app/conftest.py's library_template.
+LIBRARY_TYPES = ("policy", "guidance", "doctrine", "law")
+LIBRARY_MARKINGS = ("UNCLASSIFIED", "CUI", None)
+LIBRARY_TOPICS = ("port security", "fuel stocks", "training seats", "radar upkeep", "medical supplies")
+LIBRARY_MEMOS = 320
+PILOT_TITLE = "Harbor Pilot Licensing Rules"
+
+
+def library_memo(i: int) -> tuple[str, str, str | None, int]:
+    """(title, type, marking, pages) of generated memo i."""
+    return (f"Memo {i:03d} on {LIBRARY_TOPICS[i % len(LIBRARY_TOPICS)]}", LIBRARY_TYPES[i % len(LIBRARY_TYPES)],
+            LIBRARY_MARKINGS[i % len(LIBRARY_MARKINGS)], 1 + i % 7)

@@ -36,10 +36,46 @@ def test_a_question_in_the_browser_shows_the_answer_and_its_sources(chromium, ru
     assert len(page.context.pages) == 1
     page.locator('a[href="#source-0-1"]').first.click()
     page.wait_for_timeout(500)  # let the layout settle before the picture
-    shot = tmp_path / "chat-answer.png"
+    keep_screenshot(page, tmp_path / "chat-answer.png", SCREENSHOT_COPY)
+
+
+def keep_screenshot(page, shot: Path, copy_to: Path) -> None:
+    """A picture of the page in the test's folder, and a copy where a person can look at it."""
     page.screenshot(path=str(shot), full_page=False)
     assert shot.stat().st_size > 10_000
     try:
-        shutil.copy(shot, SCREENSHOT_COPY)
+        shutil.copy(shot, copy_to)
     except OSError:
         pass
+
+
+DOCUMENTS_SCREENSHOT = Path(os.environ.get("PLANASSIST_DOCUMENTS_SCREENSHOT", "/tmp/documents-page.png"))
+
+
+def test_the_documents_page_fits_a_1280_pixel_screen_with_a_library_loaded(chromium, running_library_app, tmp_path):
+    from playwright.sync_api import expect
+
+    page = chromium.new_page(viewport={"width": 1280, "height": 1000})
+    page.goto(f"{running_library_app}/documents")
+    expect(page.get_by_text("In the store (321)")).to_be_visible(timeout=120_000)
+    expect(page.get_by_text("Showing 1–25 of 321 (page 1 of 13)")).to_be_visible(timeout=30_000)
+    grid = page.locator('[data-testid="stDataFrame"]').first
+    expect(grid).to_be_visible(timeout=60_000)  # the grid's code loads after the page's text
+    page.wait_for_timeout(1000)
+    # No horizontal scrolling: neither the page nor the table is wider than the window.
+    assert page.evaluate("document.documentElement.scrollWidth") <= 1280
+    box = grid.bounding_box()
+    assert box and box["x"] + box["width"] <= 1280
+    # The grid scrolls inside itself (glide-data-grid's scroller) when its columns are wider.
+    scroll = page.evaluate("""() => { const s = document.querySelector('[data-testid="stDataFrame"] .dvn-scroller');
+                                      return s ? [s.scrollWidth, s.clientWidth] : null; }""")
+    assert scroll is not None and scroll[0] <= scroll[1] + 1, scroll
+    search = page.get_by_role("textbox", name="Search")
+    search.fill("harbor")
+    page.keyboard.press("Enter")
+    expect(page.get_by_text("Showing 1–1 of 1 (page 1 of 1)")).to_be_visible(timeout=30_000)
+    search.fill("")
+    page.keyboard.press("Enter")
+    expect(page.get_by_text("Showing 1–25 of 321 (page 1 of 13)")).to_be_visible(timeout=30_000)
+    page.wait_for_timeout(1000)  # let the grid draw before the picture
+    keep_screenshot(page, tmp_path / "documents-page.png", DOCUMENTS_SCREENSHOT)

@@ -3,11 +3,11 @@ and marking, remove a document. Everyone sees the list of the documents their ac
 only curators (and the single-user default) get the controls, and assistant/ui/curation.py
 checks the role again for every change."""
 
-import pandas as pd
 import streamlit as st
 
 from assistant.ingest_progress import done_fraction
 from assistant.ui import curation
+from assistant.ui.document_table import document_table
 from assistant.ui.ingest_uploads import progress_text
 from assistant.ui.errors import shown_as_message
 from assistant.ui.login import current_profile
@@ -79,17 +79,18 @@ if not documents:
     st.info("The store is empty: add documents above, or run `planassist ingest PATH`." if curator
             else "There are no documents your access allows.")
     st.stop()
-st.dataframe(pd.DataFrame([{"title": d.title, "file": d.source, "type": d.doc_type, "marking": d.marking or "",
-                            "pages": d.pages, "chunks": d.chunks, "ingested at": d.ingested_at,
-                            "id": d.doc_id[:12]} for d in documents]),
-             hide_index=True, width="stretch")
+shown = document_table(documents)
 
 if not curator:
     st.stop()
 st.subheader("Change or remove a document")
-by_id = {d.doc_id: d for d in documents}
+if "notice" in st.session_state:
+    st.success(st.session_state.pop("notice"), icon=":material/check:")
+if not shown:
+    st.stop()
+by_id = {d.doc_id: d for d in shown}  # the documents the search and filters above leave
 doc_id = st.selectbox("Document", list(by_id), format_func=lambda i: f"{by_id[i].title} ({by_id[i].source})",
-                      key="edit_doc")
+                      key="edit_doc", help="The documents that the search and filters above leave; type to find one.")
 document = by_id[doc_id]
 cols = st.columns(2)
 new_type = cols[0].selectbox("Type", DOC_TYPES, index=DOC_TYPES.index(document.doc_type)
@@ -106,5 +107,3 @@ if st.button("Remove document", disabled=not confirm, key="remove"):
         curation.remove_document(profile, store, doc_id)
         st.session_state["notice"] = escape_markdown(f"removed {document.title} ({document.chunks} chunks)")
         st.rerun()
-if "notice" in st.session_state:
-    st.success(st.session_state.pop("notice"), icon=":material/check:")
