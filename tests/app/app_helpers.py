@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import shutil
+from pathlib import Path
+
 from helpers import ROOT
 
 APP = str(ROOT / "app.py")
@@ -42,3 +45,13 @@ def library_memo(i: int) -> tuple[str, str, str | None, int]:
     """(title, type, marking, pages) of generated memo i."""
     return (f"Memo {i:03d} on {LIBRARY_TOPICS[i % len(LIBRARY_TOPICS)]}", LIBRARY_TYPES[i % len(LIBRARY_TYPES)],
             LIBRARY_MARKINGS[i % len(LIBRARY_MARKINGS)], 1 + i % 7)
+
+
+def keep_screenshot(page, shot: Path, copy_to: Path, full_page: bool = False, min_bytes: int = 10_000) -> None:
+    """A picture of the page in the test's folder, and a copy where a person can look at it."""
+    page.screenshot(path=str(shot), full_page=full_page)
+    assert shot.stat().st_size > min_bytes
+    try:
+        shutil.copy(shot, copy_to)
+    except OSError:
+        pass

@@ -5,10 +5,11 @@ here). scripts/setup.sh --test installs Chromium when it is missing."""
 from __future__ import annotations
 
 import os
-import shutil
 from pathlib import Path
 
 import pytest
+
+from app_helpers import keep_screenshot
 
 SCREENSHOT_COPY = Path(os.environ.get("PLANASSIST_SCREENSHOT", "/tmp/app-screenshot.png"))
 
@@ -37,16 +38,6 @@ def test_a_question_in_the_browser_shows_the_answer_and_its_sources(chromium, ru
     page.locator('a[href="#source-0-1"]').first.click()
     page.wait_for_timeout(500)  # let the layout settle before the picture
     keep_screenshot(page, tmp_path / "chat-answer.png", SCREENSHOT_COPY)
-
-
-def keep_screenshot(page, shot: Path, copy_to: Path) -> None:
-    """A picture of the page in the test's folder, and a copy where a person can look at it."""
-    page.screenshot(path=str(shot), full_page=False)
-    assert shot.stat().st_size > 10_000
-    try:
-        shutil.copy(shot, copy_to)
-    except OSError:
-        pass
 
 
 DOCUMENTS_SCREENSHOT = Path(os.environ.get("PLANASSIST_DOCUMENTS_SCREENSHOT", "/tmp/documents-page.png"))

@@ -6,11 +6,11 @@ cell's evidence on click. Keeps a screenshot at /tmp/mapping-page.png."""
 from __future__ import annotations
 
 import os
-import shutil
 from pathlib import Path
 
 import pytest
 
+from app_helpers import keep_screenshot
 from helpers import ROOT
 
 SCREENSHOT_COPY = Path(os.environ.get("PLANASSIST_MAPPING_SCREENSHOT", "/tmp/mapping-page.png"))
@@ -50,10 +50,4 @@ def test_mapping_page_with_an_unseen_list_labels_every_row_and_highlights_the_ga
     assert any(t.startswith("C3.c · ") for t in red), red
     expect(page.get_by_text("Military band concert series").first).to_be_visible()
     chart.scroll_into_view_if_needed()
-    shot = tmp_path / "mapping-page.png"
-    page.screenshot(path=str(shot), full_page=True)
-    assert shot.stat().st_size > 20_000
-    try:
-        shutil.copy(shot, SCREENSHOT_COPY)
-    except OSError:
-        pass
+    keep_screenshot(page, tmp_path / "mapping-page.png", SCREENSHOT_COPY, full_page=True, min_bytes=20_000)
