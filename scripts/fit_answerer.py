@@ -44,7 +44,7 @@ def main() -> None:
     from assistant.engine import Assistant
     from evals.fitting import FitSuite, fit
     from evals.runner import corpus_store
-    from evals.suite import load_suite, suite_corpus, suite_name
+    from evals.suite import corpus_include, load_suite, suite_corpus, suite_name
     from assistant.services import make_embedder
     from assistant.config import Settings
 
@@ -56,7 +56,7 @@ def main() -> None:
     for path in args.suites:
         path = ROOT / path
         folder = suite_corpus(path, ROOT)
-        store = corpus_store(folder, embedder)
+        store, _ = corpus_store(folder, embedder, corpus_include(path))
         assistant = Assistant(store, embedder, audit=AuditLog(scratch / "audit.jsonl"), answer_params=AnswerParams())
         suites.append(FitSuite(suite_name(path), load_suite(path), assistant))
         print(f"{suites[-1].name}: {len(suites[-1].cases)} cases over {folder}", flush=True)
