@@ -31,8 +31,7 @@ class MappingDocuments:
         the bottleneck and Chroma already holds them), in the order asked; cached per run."""
         missing = [c for c in dict.fromkeys(chunk_ids) if c not in self._vectors]
         if missing:
-            got = self.search.store.collection.get(ids=missing, include=["embeddings"])
-            for chunk_id, vector in zip(got["ids"], got["embeddings"]):
+            for chunk_id, vector in self.search.store.embeddings(missing).items():  # the store reader's
                 vector = np.asarray(vector, dtype=np.float32)
                 self._vectors[chunk_id] = vector / (np.linalg.norm(vector) or 1.0)
         found = [self._vectors[c] for c in chunk_ids if c in self._vectors]
