@@ -207,7 +207,8 @@ def asking_text(question: str) -> str:
     """The sentences of a question that ask, without the scenario it sets up first: in "We
     expect to kick off a 333 program in FY2024. What event starts the clock?" the year and the
     program set the scene, and an answer need not repeat them."""
-    pieces = re.split(r"(?<=[.?!])\s+(?=[A-Z])", question.strip())
+    # a sentence ends after a word or figure, not after an initial or abbreviation ("U.S.")
+    pieces = re.split(r"(?<=[a-z0-9)]{2}[.?!])\s+(?=[A-Z])", question.strip())
     sentences: list[str] = []
     for piece in pieces:  # "U.S. Code ..." is not two sentences: a piece of a few words joins the next
         if sentences and len(sentences[-1].split()) < 4:

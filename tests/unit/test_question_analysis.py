@@ -23,6 +23,7 @@ def test_the_scenario_before_the_question_is_not_asked():
     assert asking_text("Per U.S. Code section 333, what must a notice include?") == \
         "Per U.S. Code section 333, what must a notice include?"
     assert asking_text("List the offices. Include their roles?") == "List the offices. Include their roles?"
+    assert asking_text("Who is the U.S. Ambassador to Marenta?") == "Who is the U.S. Ambassador to Marenta?"
 
 
 def test_figures_written_another_way_are_the_same_figure():
