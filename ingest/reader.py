@@ -48,28 +48,28 @@ def _chunk_doc_id(chunk_id: str) -> str:
 class StoreReader:
     """Reads of one store, narrowed to `visible` document ids when given (None: all)."""
 
-    def __init__(self, store, profile=None, _visible: frozenset[str] | None = None,
-                 _base: "StoreReader | None" = None):
+    def __init__(self, store, profile=None, _parent: "StoreReader | None" = None):
         self._store = store
         self.profile = profile
-        self._visible = _visible
-        self._base = _base or self
-        if _base is None:
+        self._parent = _parent  # the view this one narrows (None: the whole store)
+        self._base = _parent._base if _parent is not None else self
+        self._visible: frozenset[str] | None = None  # None: every document
+        if _parent is None:
             self._views: dict[tuple, tuple[KeywordIndex, Path]] = {}
             self._lock = threading.Lock()
+        else:
+            self.documents()  # the visible set as the store stands now
 
     # --- scoping ----------------------------------------------------------------------
     def visible_to(self, profile) -> "StoreReader":
         """This reader narrowed to what `profile` may see (None: no further limit). A view
-        never widens: on a view it narrows that view's documents."""
+        never widens: on a view it narrows that view's documents. The visible set follows
+        the store: documents() (where every search starts) works it out again, so a reader
+        kept for a long time (the app's, per profile) neither misses a document added since
+        nor sees one above the profile's access."""
         if profile is None:
             return self
-        base = self._base
-        all_docs = base._store.keywords.documents()
-        visible = frozenset(d.doc_id for d in all_docs if self.may_see(d.doc_id) and profile.allowed(d.marking))
-        if len(visible) == len(all_docs):
-            return StoreReader(base._store, profile, None, base)
-        return StoreReader(base._store, profile, visible, base)
+        return StoreReader(self._store, profile, self)
 
     @property
     def _index(self) -> KeywordIndex:
@@ -132,7 +132,14 @@ class StoreReader:
 
     # --- documents --------------------------------------------------------------------
     def documents(self) -> list[DocumentRow]:
-        return [d for d in self._store.keywords.documents() if self.may_see(d.doc_id)]
+        """The visible documents, after catching up with changes other processes made
+        (Store.documents), and this view's visible set worked out again from them."""
+        if self._parent is None:
+            return self._store.documents()
+        everything = self._store.documents()
+        rows = [d for d in self._parent.documents() if self.profile.allowed(d.marking)]
+        self._visible = None if len(rows) == len(everything) else frozenset(d.doc_id for d in rows)
+        return rows
 
     def find_document(self, ref: str) -> DocumentRow:
         """A visible document by id (or a unique id prefix of 6+), file name, path or title.
