@@ -15,10 +15,23 @@ from evals.gates import REAL_DOCUMENT_GATES, check_gates, parse_gate
 SUITES = ("samm", "dsca-ci")
 
 # (suite, gate) -> the figure measured when it was marked (2026-12-01, extractive backend)
-NOT_YET_MET: dict[tuple[str, str], float] = {}
+NOT_YET_MET: dict[tuple[str, str], float] = {
+    ("samm", "fact_recall>=0.85"): 0.630, ("samm", "refusal_accuracy>=0.85"): 0.667,
+    ("samm", "false_refusal_rate<=0.05"): 0.056, ("samm", "held_out_gap<=0.05"): 0.111,
+    ("dsca-ci", "paragraph_cited>=0.85"): 0.754, ("dsca-ci", "fact_recall>=0.85"): 0.599,
+    ("dsca-ci", "refusal_accuracy>=0.85"): 0.481, ("dsca-ci", "false_refusal_rate<=0.05"): 0.123,
+    ("dsca-ci", "citation_precision>=0.95"): 0.910,
+}
 
 # what each suite reached when its floors were set, less a margin for a case or two
-FLOORS: dict[str, tuple[str, ...]] = {}
+FLOORS: dict[str, tuple[str, ...]] = {
+    # measured 0.889 / 0.630 / 0.667 / 0.056 / 0.977 (45 cases, 9 of them unanswerable)
+    "samm": ("paragraph_cited>=0.85", "fact_recall>=0.60", "refusal_accuracy>=0.55", "false_refusal_rate<=0.09",
+             "citation_precision>=0.95"),
+    # measured 0.754 / 0.599 / 0.481 / 0.123 / 0.910 (84 cases, 27 of them unanswerable)
+    "dsca-ci": ("paragraph_cited>=0.72", "fact_recall>=0.57", "refusal_accuracy>=0.44", "false_refusal_rate<=0.16",
+                "citation_precision>=0.88"),
+}
 
 
 @pytest.fixture(scope="module")
