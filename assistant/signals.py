@@ -9,6 +9,7 @@ drift apart again (they did while the formula was written twice).
 
 from __future__ import annotations
 
+import functools
 import re
 from dataclasses import dataclass, field
 from typing import Callable
@@ -81,19 +82,11 @@ def support_text(passage: Passage, candidate: Candidate) -> str:
     return " ".join([passage.title, passage.identity, passage.heading_path, lead(passage.text), candidate.text])
 
 
-_LEADS: dict[str, str] = {}
-
-
+@functools.lru_cache(maxsize=4096)
 def lead(text: str) -> str:
     """A passage's opening sentence (split once per passage: asked for per candidate and part)."""
-    found = _LEADS.get(text)
-    if found is None:
-        spans = split_spans(text)
-        found = text[spans[0][0]:spans[0][1]] if spans else ""
-        if len(_LEADS) > 4096:
-            _LEADS.clear()
-        _LEADS[text] = found
-    return found
+    spans = split_spans(text)
+    return text[spans[0][0]:spans[0][1]] if spans else ""
 
 
 @dataclass(frozen=True)
