@@ -23,7 +23,7 @@ class Settings:
     llm_api_key: str | None = None
     ollama_url: str = "http://127.0.0.1:11434"
     llm_timeout: float = 120.0
-    # need-to-know (assistant/access.py): a users file and the user answered for, or a limit
+    # need-to-know (assistant/access/profiles.py): a users file and the user answered for, or a limit
     user_file: Path | None = None
     user: str | None = None
     max_marking: str | None = None

@@ -17,7 +17,7 @@ def make_store(settings: Settings, embedder: Embedder, reconcile_on_open: bool =
 
 
 def make_chat_model(settings: Settings, backend: str | None = None):
-    from assistant.llm import make_chat_model as build
+    from assistant.core.llm import make_chat_model as build
 
     return build(backend or settings.backend, settings)
 
@@ -25,8 +25,8 @@ def make_chat_model(settings: Settings, backend: str | None = None):
 def make_assistant(settings: Settings, embedder: Embedder, store: Store, backend: str | None = None,
                    user=None):
     """`user`: a UserProfile answered for by default (None: the one the settings name)."""
-    from assistant.access import profile_for
-    from assistant.engine import Assistant
+    from assistant.access.profiles import profile_for
+    from assistant.core.engine import Assistant
 
     backend = backend or settings.backend
     return Assistant(store, embedder, chat_model=make_chat_model(settings, backend), backend_name=backend,

@@ -46,7 +46,7 @@ def timed(fn, *args) -> tuple[float, object]:
 
 
 def run_product(folders: list[Path], store_dir: Path, questions: list[str]) -> dict:
-    from assistant.engine import Assistant
+    from assistant.core.engine import Assistant
     from ingest.embedding import Embedder
     from ingest.pipeline import IngestOptions, ingest_paths
     from ingest.store import Store

@@ -36,7 +36,7 @@ def main() -> None:
     args = parser.parse_args()
     if not os.environ.get("PLANASSIST_STORE") or not Path(os.environ["PLANASSIST_STORE"]).exists():
         os.environ["PLANASSIST_STORE"] = str(Path(tempfile.mkdtemp()) / "store")
-        subprocess.run([sys.executable, "-m", "assistant.cli", "ingest", str(ROOT / "corpus" / "documents")],
+        subprocess.run([sys.executable, "-m", "assistant.frontends.cli", "ingest", str(ROOT / "corpus" / "documents")],
                        check=True, cwd=ROOT, env={**os.environ, "PYTHONPATH": str(ROOT)})
     from streamlit.testing.v1 import AppTest
 

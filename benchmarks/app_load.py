@@ -72,7 +72,7 @@ def prepare_store() -> None:
     folder = tempfile.mkdtemp(prefix="planassist-load-")
     atexit.register(shutil.rmtree, folder, ignore_errors=True)  # ours: removed at the end
     os.environ["PLANASSIST_STORE"] = str(Path(folder) / "store")
-    subprocess.run([sys.executable, "-m", "assistant.cli", "ingest", str(ROOT / "corpus" / "documents")],
+    subprocess.run([sys.executable, "-m", "assistant.frontends.cli", "ingest", str(ROOT / "corpus" / "documents")],
                    check=True, cwd=ROOT, env={**os.environ, "PYTHONPATH": str(ROOT)}, stdout=subprocess.DEVNULL)
 
 
@@ -135,7 +135,7 @@ def extra_documents(folder: Path) -> Path:
 
 
 def planassist(*args: str, store: Path) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, "-m", "assistant.cli", *args], cwd=ROOT, capture_output=True, text=True,
+    return subprocess.run([sys.executable, "-m", "assistant.frontends.cli", *args], cwd=ROOT, capture_output=True, text=True,
                           env={**os.environ, "PYTHONPATH": str(ROOT), "PLANASSIST_STORE": str(store)})
 
 

@@ -57,7 +57,7 @@ def document_text(number: int, version: int) -> str:
 
 
 def planassist_command(store: Path, *args: str) -> list[str]:
-    return [sys.executable, "-m", "assistant.cli", "--store", str(store), *args]
+    return [sys.executable, "-m", "assistant.frontends.cli", "--store", str(store), *args]
 
 
 def environment() -> dict:

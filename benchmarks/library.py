@@ -38,7 +38,7 @@ Where the curve bends, and why (what the code does; the table of a run shows by 
 - Keyword search is SQLite FTS5: `ORDER BY bm25 LIMIT 100` scores every row that matches any
   of the question's words (an OR query), so its cost grows linearly with the chunks holding a
   common word: this is the part of retrieval expected to bend the curve upward first.
-- The candidate blend in assistant/retrieval.py takes 100 candidates from each search and
+- The candidate blend in assistant/core/retrieval.py takes 100 candidates from each search and
   fetches the stored vectors of keyword-only hits to give them a cosine; that part is bounded
   (at most 200 candidates) whatever the library's size. What is not bounded: every search
   reads the whole document register (`store.documents()`) to decide what is visible, which is
@@ -58,7 +58,7 @@ What a user with 100,000 documents (about 2.7 million chunks) should do:
 - Keep the keyword index on SQLite, but make its query an AND of the rarer words first (or
   cap the OR terms by document frequency) so bm25 does not score a million rows per question;
   index the document register by path and read visibility from a cached set rather than from
-  the whole table on every search (both are in ingest/ and assistant/retrieval.py).
+  the whole table on every search (both are in ingest/ and assistant/core/retrieval.py).
 - Ingest in batches through `planassist ingest` on a machine with more cores: parsing is
   pypdf in worker processes (the floor above) and embedding is the int8 model; neither needs
   a GPU, but both scale with cores.
@@ -249,7 +249,7 @@ def child_embed(texts_file: str, sample: int) -> dict:
 
 
 def child_query(store: str, questions: list[str]) -> dict:
-    from assistant.engine import Assistant
+    from assistant.core.engine import Assistant
     from ingest.embedding import Embedder
     from ingest.store import Store
 
@@ -391,7 +391,7 @@ def child_replicate(source: str, target: str, copies_from: int, copies_to: int) 
 def child_hits(store: str, cases: list[dict]) -> dict:
     """Paragraph-level hit@5 (a passage of a cited file whose paragraph is the gold one or one
     of its subparagraphs), as benchmarks/retrieval_quality.py counts it."""
-    from assistant.retrieval import HybridSearch
+    from assistant.core.retrieval import HybridSearch
     from evals.metrics import section_matches
     from ingest.embedding import Embedder
     from ingest.store import Store

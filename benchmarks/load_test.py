@@ -64,7 +64,7 @@ def run(streams: int = 8, seconds: float = 60, ingest_docs: int = 150, questions
     Chroma client, embedder and machine shared, the answered collection unchanged), so that
     answers must be identical to those asked alone; None: into the answered collection."""
     from assistant.config import Settings
-    from assistant.passages import Filters
+    from assistant.core.passages import Filters
     from assistant.services import make_assistant, make_embedder, make_store
     from evals.suite import load_suite
     from ingest.pipeline import IngestOptions, ingest_paths

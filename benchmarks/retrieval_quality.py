@@ -26,7 +26,7 @@ K = 5
 
 
 def product_hits(cases, folder: Path, work: Path) -> dict:
-    from assistant.retrieval import HybridSearch
+    from assistant.core.retrieval import HybridSearch
     from evals.metrics import section_matches
     from ingest.embedding import Embedder
     from ingest.pipeline import IngestOptions, ingest_paths

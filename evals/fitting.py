@@ -15,7 +15,7 @@ import time
 from dataclasses import dataclass, field, fields
 from typing import Callable
 
-from assistant.answer_params import AnswerParams
+from assistant.core.answer_params import AnswerParams
 from evals import metrics as m
 
 # What a suite's figures are worth together: the release gates' measures, equally weighted
@@ -53,7 +53,7 @@ class FitSuite:
 
 
 def suite_figures(suite: FitSuite, params: AnswerParams) -> dict[str, float]:
-    from assistant.signals import remember_signal_tests
+    from assistant.core.signals import remember_signal_tests
     from evals.runner import product_case
 
     suite.assistant.extractive.params = params

@@ -26,7 +26,7 @@ import numpy as np
 ROOT = Path(__file__).resolve().parent.parent
 GOLD_DIR = Path(__file__).resolve().parent / "gold"
 GOLD = GOLD_DIR / "mapping_gold.csv"
-FEATURE_CODE = ("assistant/mapping/features.py", "assistant/mapping/evidence.py", "assistant/mapping/documents.py")
+FEATURE_CODE = ("assistant/features/mapping/features.py", "assistant/features/mapping/evidence.py", "assistant/features/mapping/documents.py")
 
 
 @dataclass(frozen=True)
@@ -72,7 +72,7 @@ def load_gold(path: Path = GOLD) -> dict[str, GoldRow]:
 
 def load_set(spec: GoldSpec):
     """(activities, objectives, gold rows) of a gold set, as the product reads them."""
-    from assistant.mapping.inputs import read_activities, read_objectives
+    from assistant.features.mapping.inputs import read_activities, read_objectives
 
     activities, _ = read_activities(spec.activities)
     objectives, _ = read_objectives(spec.objectives)
@@ -94,9 +94,9 @@ def set_features(spec: GoldSpec, store, embedder, cache_dir: Path | None = None)
     """features.PairFeatures of a gold set over the store; the values are cached in
     cache_dir by the lists, the store's documents and the feature code (the CPU is shared and
     slow: one pass over the three sets retrieves about 300 times)."""
-    from assistant.mapping.documents import MappingDocuments
-    from assistant.mapping.features import PairFeatures, pair_features
-    from assistant.retrieval import HybridSearch
+    from assistant.features.mapping.documents import MappingDocuments
+    from assistant.features.mapping.features import PairFeatures, pair_features
+    from assistant.core.retrieval import HybridSearch
 
     if spec.part:  # a pair's features do not depend on the other rows: slice the whole list's
         whole = set_features(dataclasses.replace(spec, part="", name=spec.name.split("-")[0]), store, embedder, cache_dir)

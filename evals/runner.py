@@ -354,12 +354,12 @@ def evaluate(suite_paths: list[Path], settings, embedder, backend: str = "extrac
     cases with one of those tags; limit keeps the first cases of each suite."""
     import tempfile
 
-    from assistant.answer_params import held_out
-    from assistant.audit import AuditLog
-    from assistant.engine import Assistant
+    from assistant.core.answer_params import held_out
+    from assistant.access.audit import AuditLog
+    from assistant.core.engine import Assistant
     from assistant.services import make_chat_model, make_store
     from evals.suite import corpus_include, load_suite, suite_corpus, suite_name
-    from assistant.access import profile_for
+    from assistant.access.profiles import profile_for
     from ingest.reader import StoreReader
 
     loaded = [(Path(p), load_suite(Path(p)), suite_corpus(Path(p), ROOT), corpus_include(Path(p))) for p in suite_paths]

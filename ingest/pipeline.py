@@ -356,7 +356,7 @@ def _marking(path: Path, declared: dict, options, store) -> str | None:
         if not options.force_marking:
             raise DocumentError(path, f"the marking given ({marking}) is lower than the document's own banners "
                                       f"({detected}); pass --force-marking to keep the lower one")
-        from assistant.audit import AuditLog  # the store's audit file, beside the answers
+        from assistant.access.audit import AuditLog  # the store's audit file, beside the answers
 
         AuditLog(store.store_dir / "audit.jsonl").record_event(
             "marking_forced", path=str(path), detected=detected, marking=marking)

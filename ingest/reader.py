@@ -1,7 +1,7 @@
 """The one way to read the store, and the one place need-to-know is enforced.
 
 `StoreReader(store)` reads everything; `reader.visible_to(profile)` returns the same interface
-already narrowed to the documents the profile may see (assistant/access.py decides which).
+already narrowed to the documents the profile may see (assistant/access/profiles.py decides which).
 Retrieval, cross-references, the glossary, drafting, mapping, evaluation, export, the CLI and
 the app read only through it, so a document above a profile's access is never scored, named,
 quoted, expanded as an acronym or exported for it. Store's raw Chroma collection and keyword

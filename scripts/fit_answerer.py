@@ -1,5 +1,5 @@
 """Fits the extractive answerer's weights and thresholds on the evaluation suites and writes
-assistant/answer_params.json: the parameters fitted on all of them (what the product uses) and,
+assistant/core/answer_params.json: the parameters fitted on all of them (what the product uses) and,
 for each suite, those fitted without it (what `planassist eval` reports as held-out figures).
 
     .venv/bin/python scripts/fit_answerer.py                       # the suites below
@@ -20,7 +20,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from assistant.answer_params import PARAMS_FILE, AnswerParams  # noqa: E402
+from assistant.core.answer_params import PARAMS_FILE, AnswerParams  # noqa: E402
 
 # dsca-ci: the CI subset of the dsca suite (60+ documents); its held-out parameters serve the
 # whole dsca suite too (answer_params.held_out)
@@ -40,8 +40,8 @@ def main() -> None:
     parser.add_argument("--out", type=Path, default=PARAMS_FILE)
     args = parser.parse_args()
 
-    from assistant.audit import AuditLog
-    from assistant.engine import Assistant
+    from assistant.access.audit import AuditLog
+    from assistant.core.engine import Assistant
     from evals.fitting import FitSuite, fit
     from evals.runner import corpus_store
     from evals.suite import corpus_include, load_suite, suite_corpus, suite_name

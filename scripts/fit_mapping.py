@@ -1,5 +1,5 @@
 """Fit the mapping's scoring model on the gold sets and save it where the product loads it
-(assistant/mapping/fitted_mapping.json). Deterministic and offline: the features come from
+(assistant/features/mapping/fitted_mapping.json). Deterministic and offline: the features come from
 the bundled corpus store and the packaged embedding model, the fit is numpy only.
 
     PYTHONPATH=. python scripts/fit_mapping.py [--store DIR] [--cache DIR]
@@ -26,13 +26,13 @@ def bundled_store(cache: Path) -> Path:
     store = cache / "corpus-store"
     if not (store / "chroma").exists() and not any(store.glob("*")):
         env = {**os.environ, "PLANASSIST_STORE": str(store), "PYTHONPATH": str(ROOT)}
-        subprocess.run([sys.executable, "-m", "assistant.cli", "ingest", str(ROOT / "corpus" / "documents")],
+        subprocess.run([sys.executable, "-m", "assistant.frontends.cli", "ingest", str(ROOT / "corpus" / "documents")],
                        env=env, check=True)
     return store
 
 
 def gold_features(store_dir: Path, cache: Path):
-    from assistant.mapping.fitting import GoldSet
+    from assistant.features.mapping.fitting import GoldSet
     from evals.mapping_gold import GOLD_SETS, HALVES, labels, load_set, set_features
     from ingest.embedding import Embedder
     from ingest.store import Store
@@ -51,7 +51,7 @@ def report(sets) -> dict:
     """{set: {"fitted": figures, "held_out": figures}}: fitted on the three gold sets, and
     refitted without the set (leave-one-out); a half of the unseen list is held out by fitting
     on the other sets and its other half."""
-    from assistant.mapping.fitting import fit, measure
+    from assistant.features.mapping.fitting import fit, measure
     from evals.mapping_gold import GOLD_SETS
 
     def measured(model, s):
@@ -76,7 +76,7 @@ def main() -> None:
     parser.add_argument("--cache", type=Path, default=Path(os.environ.get("PLANASSIST_CACHE", Path.home() / ".cache" / "planassist")))
     parser.add_argument("--out", type=Path, default=ROOT / "assistant" / "mapping" / "fitted_mapping.json")
     args = parser.parse_args()
-    from assistant.mapping.fitting import fit
+    from assistant.features.mapping.fitting import fit
 
     from evals.mapping_gold import GOLD_SETS
 

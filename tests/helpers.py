@@ -82,7 +82,7 @@ def planassist(*args, env=None):
     import subprocess
     import sys
 
-    return subprocess.run([sys.executable, "-m", "assistant.cli", *args], capture_output=True, text=True,
+    return subprocess.run([sys.executable, "-m", "assistant.frontends.cli", *args], capture_output=True, text=True,
                           timeout=600, env=env or os.environ.copy())
 
 

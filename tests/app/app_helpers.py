@@ -18,7 +18,7 @@ def app_test(page: str | None = None):
     at = AppTest.from_file(APP, default_timeout=TIMEOUT)
     at.run()
     if page:
-        at.switch_page(f"assistant/ui/pages/{page}.py").run()
+        at.switch_page(f"assistant/frontends/ui/pages/{page}.py").run()
     return at
 
 

@@ -11,7 +11,7 @@ pytestmark = [pytest.mark.slow, pytest.mark.browser]
 
 @pytest.fixture
 def trusted_header(tmp_path, monkeypatch):
-    from assistant.users_file import save_user
+    from assistant.access.users_file import save_user
 
     path = tmp_path / "users.yaml"
     save_user(path, "dana", role="reader", max_marking="UNCLASSIFIED", email="dana@example.org")

@@ -22,7 +22,7 @@ pytestmark = [pytest.mark.slow, pytest.mark.browser]
 def test_mapping_page_with_an_unseen_list_labels_every_row_and_highlights_the_gaps(chromium, running_app, tmp_path):
     from playwright.sync_api import expect
 
-    from assistant.mapping.inputs import read_activities
+    from assistant.features.mapping.inputs import read_activities
 
     activities, _ = read_activities(GOLD / "mapping_unseen_activities.csv")
     page = chromium.new_page(viewport={"width": 1600, "height": 1400})

@@ -15,7 +15,7 @@ QUESTIONS = ["What is Zarvia's FY2026 FMF?", "Who leads ODC Marenta?",
 
 
 def test_concurrent_questions_get_the_answers_they_get_alone(corpus_store):
-    from assistant.ui.resources import get_assistant
+    from assistant.frontends.ui.resources import get_assistant
 
     assistant = get_assistant("extractive")
     assert get_assistant("extractive") is assistant  # one per process
@@ -25,7 +25,7 @@ def test_concurrent_questions_get_the_answers_they_get_alone(corpus_store):
         return result.answer, [(c.chunk_id, c.quote) for c in result.citations], result.refused
 
     alone = {q: answer(q) for q in QUESTIONS}
-    assistant.extractive._cache.clear()  # make the threads fill the shared cache together
+    assistant.core.extractive._cache.clear()  # make the threads fill the shared cache together
     with ThreadPoolExecutor(6) as pool:
         together = list(pool.map(answer, QUESTIONS * 3))
     assert together == [alone[q] for q in QUESTIONS * 3]

@@ -13,7 +13,7 @@ pytestmark = pytest.mark.slow
 
 def stored(store_dir):
     from assistant.config import Settings
-    from assistant.ui.resources import get_store
+    from assistant.frontends.ui.resources import get_store
 
     assert Settings.from_env().store_dir == store_dir
     return {d.source: d for d in get_store().documents()}
@@ -87,7 +87,7 @@ def test_type_and_marking_can_be_set(corpus_store):
     changed = stored(corpus_store)["j5_fy2027_program_build_memo.txt"]
     assert (changed.doc_type, changed.marking) == ("assessment", "CUI")
     # the chunks in Chroma (the source of truth) carry the new marking, so answers show it
-    from assistant.ui.resources import get_store
+    from assistant.frontends.ui.resources import get_store
 
     chunks = get_store().document_chunks(memo.doc_id)
     assert {m["marking"] for _, _, m in chunks} == {"CUI"} and {m["doc_type"] for _, _, m in chunks} == {"assessment"}

@@ -21,17 +21,17 @@ PASSWORDS = {"cora": "cora-pass-1", "rita": "rita-pass-2", "uma": "uma-pass-3"}
 
 @pytest.fixture
 def users_file(tmp_path, monkeypatch):
-    from assistant.users_file import save_user
+    from assistant.access.users_file import save_user
 
     path = tmp_path / "users.yaml"
     save_user(path, "cora", password=PASSWORDS["cora"], role="curator", max_marking="CUI")
     save_user(path, "rita", password=PASSWORDS["rita"], role="reader", max_marking="CUI")
     save_user(path, "uma", password=PASSWORDS["uma"], role="reader", max_marking="UNCLASSIFIED")
     monkeypatch.setenv("PLANASSIST_USER_FILE", str(path))
-    monkeypatch.setattr("assistant.ui.login.FAILED_LOGIN_DELAY", 0.2)
-    from assistant.ui.login import FailedLogins
+    monkeypatch.setattr("assistant.frontends.ui.login.FAILED_LOGIN_DELAY", 0.2)
+    from assistant.frontends.ui.login import FailedLogins
 
-    monkeypatch.setattr("assistant.ui.login.FAILED_LOGINS", FailedLogins())  # counts live in the process
+    monkeypatch.setattr("assistant.frontends.ui.login.FAILED_LOGINS", FailedLogins())  # counts live in the process
     return path
 
 
@@ -47,7 +47,7 @@ def signed_in(name: str, page: str | None = None):
     at = sign_in(app_test(), name)
     assert at.chat_input, f"{name} is not signed in: {[e.value for e in at.error]}"
     if page:
-        at.switch_page(f"assistant/ui/pages/{page}.py").run()
+        at.switch_page(f"assistant/frontends/ui/pages/{page}.py").run()
         no_exceptions(at)
     return at
 
@@ -60,7 +60,7 @@ def test_a_login_is_required_and_a_wrong_password_refused(corpus_store, users_fi
     at = app_test()
     no_exceptions(at)
     assert not at.chat_input and at.text_input(key="login_password")  # the login, nothing else
-    at.switch_page("assistant/ui/pages/documents.py").run()
+    at.switch_page("assistant/frontends/ui/pages/documents.py").run()
     assert not at.dataframe and not at.chat_input  # no page runs before the login
     sign_in(at, "rita", "not-her-password")
     assert [e.value for e in at.error] == ["Unknown user or wrong password."]
@@ -82,9 +82,9 @@ def test_a_login_is_required_and_a_wrong_password_refused(corpus_store, users_fi
 
 
 def test_a_reader_sees_the_list_but_cannot_change_the_store(corpus_store, users_file):
-    from assistant.access import load_users
-    from assistant.ui import curation
-    from assistant.ui.resources import get_embedder, get_store
+    from assistant.access.profiles import load_users
+    from assistant.frontends.ui import curation
+    from assistant.frontends.ui.resources import get_embedder, get_store
 
     at = signed_in("rita", "documents")
     assert MEMO_TITLE in documents_listed(at)
@@ -140,13 +140,13 @@ def test_a_curator_marks_a_document_and_a_reader_below_it_sees_nothing_of_it(cor
     page_text = " ".join([m.value for m in uma.markdown] + [c.value for c in uma.caption] +
                          [w.value for w in uma.warning])
     assert MEMO_FILE not in page_text and "J5 Memorandum" not in page_text
-    uma.switch_page("assistant/ui/pages/documents.py").run()
+    uma.switch_page("assistant/frontends/ui/pages/documents.py").run()
     listed = documents_listed(uma)
     assert listed and MEMO_TITLE not in listed
-    assert MEMO_TITLE in documents_listed(rita.switch_page("assistant/ui/pages/documents.py").run())
+    assert MEMO_TITLE in documents_listed(rita.switch_page("assistant/frontends/ui/pages/documents.py").run())
 
     # the audit names each user, and uma's line holds nothing retrieved from the memo
-    from assistant.ui.resources import get_store
+    from assistant.frontends.ui.resources import get_store
 
     memo_id = next(d.doc_id for d in get_store().documents() if d.source == MEMO_FILE)
     lines = [json.loads(l) for l in (corpus_store / "audit.jsonl").read_text().splitlines()]
@@ -158,13 +158,13 @@ def test_a_curator_marks_a_document_and_a_reader_below_it_sees_nothing_of_it(cor
 
 def test_drafting_and_mapping_see_only_allowed_documents(corpus_store, users_file):
     """The other output paths, through the same session objects the pages use."""
-    from assistant.access import load_users
-    from assistant.drafting.draft import draft_section
-    from assistant.drafting.templates import Template
-    from assistant.mapping.objectives_from_corpus import objectives_from_store
-    from assistant.retrieval import HybridSearch
+    from assistant.access.profiles import load_users
+    from assistant.features.drafting.draft import draft_section
+    from assistant.features.drafting.templates import Template
+    from assistant.features.mapping.objectives_from_corpus import objectives_from_store
+    from assistant.core.retrieval import HybridSearch
     from ingest.reader import StoreReader
-    from assistant.ui.resources import get_assistant, get_embedder, get_store
+    from assistant.frontends.ui.resources import get_assistant, get_embedder, get_store
 
     store = get_store()
     memo = next(d for d in store.documents() if d.source == MEMO_FILE)
@@ -172,8 +172,8 @@ def test_drafting_and_mapping_see_only_allowed_documents(corpus_store, users_fil
         store.set_document_fields(memo.doc_id, marking="CUI")
     uma = load_users(users_file)["uma"]
     # a curator cannot change or remove a document above their own access either
-    from assistant.access import UserProfile
-    from assistant.ui import curation
+    from assistant.access.profiles import UserProfile
+    from assistant.frontends.ui import curation
     from ingest.errors import UserError
 
     low_curator = UserProfile("carl", role="curator", max_marking="UNCLASSIFIED")
@@ -207,7 +207,7 @@ def test_without_a_users_file_the_laptop_default_needs_no_login(corpus_store, mo
     no_exceptions(at)
     assert at.chat_input and not [t for t in at.text_input if t.key == "login_password"]
     assert any("Single-user mode" in c.value for c in at.sidebar.caption)
-    at.switch_page("assistant/ui/pages/documents.py").run()
+    at.switch_page("assistant/frontends/ui/pages/documents.py").run()
     no_exceptions(at)
     assert at.get("file_uploader") and at.button(key="remove") and MEMO_TITLE in documents_listed(at)
 
@@ -222,7 +222,7 @@ def test_a_missing_users_file_is_one_clear_message(corpus_store, tmp_path, monke
 def test_a_marking_limit_from_the_settings_keeps_the_laptop_user_a_curator(corpus_store, monkeypatch):
     monkeypatch.delenv("PLANASSIST_USER_FILE", raising=False)
     monkeypatch.setenv("PLANASSIST_MAX_MARKING", "UNCLASSIFIED")
-    from assistant.ui.resources import get_store
+    from assistant.frontends.ui.resources import get_store
 
     memo = next(d for d in get_store().documents() if d.source == MEMO_FILE)
     with get_store().writer_lock(wait_seconds=30):

@@ -13,7 +13,7 @@ CITATION_KEYS = {"n", "doc_id", "source", "title", "page", "section", "marking",
 
 @pytest.fixture(scope="module")
 def assistant(bundled_store, embedder):
-    from assistant.engine import Assistant
+    from assistant.core.engine import Assistant
 
     return Assistant(bundled_store, embedder)
 
@@ -22,7 +22,7 @@ def test_answer_cites_the_paragraph_and_quotes_the_sentence(assistant):
     answer = assistant.ask("What is Zarvia's FY2026 FMF?")
     assert not answer.refused and "$18 million" in answer.answer
     assert answer.citations and answer.unsupported == []
-    from assistant.claims import markers_of
+    from assistant.core.claims import markers_of
 
     for citation in answer.citations:
         assert citation.n in markers_of(answer.answer)
@@ -64,7 +64,7 @@ def test_fusion_finds_exact_ids(assistant):
 
 
 def test_filters_by_type_and_document(assistant, bundled_store):
-    from assistant.passages import Filters
+    from assistant.core.passages import Filters
 
     laws = assistant.search.search("congressional notification", 6, Filters(doc_types=("law",)))
     assert laws and {p.metadata["doc_type"] for p in laws} == {"law"}
@@ -82,7 +82,7 @@ def test_follow_up_uses_the_conversation(assistant):
 
 def test_audit_log_records_what_informed_the_answer(assistant, bundled_store):
     answer = assistant.ask("Who leads ODC Marenta?", user="planner1")
-    entry = assistant.audit.entries()[-1]
+    entry = assistant.access.audit.entries()[-1]
     assert entry["question"] == "Who leads ODC Marenta?" and entry["user"] == "planner1"
     assert entry["cited"] == [{"doc_id": c.doc_id, "chunk_id": c.chunk_id, "page": c.page, "section": c.section}
                               for c in answer.citations]
@@ -92,7 +92,7 @@ def test_audit_log_records_what_informed_the_answer(assistant, bundled_store):
 def test_injected_instructions_are_only_text(tmp_path, embedder):
     """A document that tries to instruct the assistant: the extractive backend quotes
     documents, so nothing in the answer comes from anywhere but a cited sentence."""
-    from assistant.engine import Assistant
+    from assistant.core.engine import Assistant
     from ingest.pipeline import IngestOptions, ingest_paths
     from ingest.store import Store
 
@@ -105,7 +105,7 @@ def test_injected_instructions_are_only_text(tmp_path, embedder):
     assert not answer.refused
     sources = {c.n: c for c in answer.citations}
     # every marker is ours: each citation once, numbered 1..n, none copied from the document
-    from assistant.claims import markers_of
+    from assistant.core.claims import markers_of
 
     assert markers_of(answer.answer) == sorted(sources)
     for citation in answer.citations:

@@ -94,12 +94,12 @@ def batch_run(tmp_path_factory):
     env = {**os.environ, "PLANASSIST_STORE": str(store)}
     started = time.monotonic()
     # `..` inside a path and an absolute path, besides the folder
-    result = subprocess.run([sys.executable, "-m", "assistant.cli", "ingest", "../batch",
+    result = subprocess.run([sys.executable, "-m", "assistant.frontends.cli", "ingest", "../batch",
                              "../batch/sub/../copy_a.txt", str(root / "outside.txt")],
                             capture_output=True, text=True, cwd=cwd, env=env, timeout=LIMIT_SECONDS,
                             errors="backslashreplace")
     seconds = time.monotonic() - started
-    listed = subprocess.run([sys.executable, "-m", "assistant.cli", "docs", "--json"], capture_output=True,
+    listed = subprocess.run([sys.executable, "-m", "assistant.frontends.cli", "docs", "--json"], capture_output=True,
                             text=True, cwd=cwd, env=env, timeout=120)
     import json
 
@@ -168,7 +168,7 @@ QUESTION_CASES = [  # (case, question, expected error or None for an answer or a
 
 @pytest.fixture(scope="module")
 def small_assistant(tmp_path_factory, embedder):
-    from assistant.engine import Assistant
+    from assistant.core.engine import Assistant
     from ingest.pipeline import IngestOptions, ingest_paths
     from ingest.store import Store
 
@@ -197,6 +197,6 @@ def test_question_errors_are_one_line_on_the_command_line(small_assistant):
     env = {**os.environ, "PLANASSIST_STORE": str(small_assistant.store.store_dir)}
     for question, message in (("", "error: the question is empty"),
                               ("x " * 25_000, "error: the question is 49999 characters long; keep it under 2000")):
-        result = subprocess.run([sys.executable, "-m", "assistant.cli", "ask", question], capture_output=True,
+        result = subprocess.run([sys.executable, "-m", "assistant.frontends.cli", "ask", question], capture_output=True,
                                 text=True, env=env, timeout=120)
         assert result.returncode == 1 and result.stderr.strip() == message, result.stderr

@@ -20,7 +20,7 @@ def store(bundled_store):
 
 @pytest.fixture(scope="module")
 def assistant(store, embedder):
-    from assistant.engine import Assistant
+    from assistant.core.engine import Assistant
 
     return Assistant(store, embedder)
 
@@ -35,10 +35,10 @@ TITLE_10_REFUSED = pytest.mark.xfail(strict=False, reason="risks_assumptions: th
 
 @pytest.mark.parametrize("partner", [pytest.param(p, marks=TITLE_10_REFUSED) for p in sorted(GOLD_GAPS)])
 def test_every_template_drafts_cited_paragraphs_and_the_known_gaps(assistant, store, embedder, partner):
-    from assistant.claims import check_answer
+    from assistant.core.claims import check_answer
     from ingest.sentences import split_sentences
-    from assistant.drafting.draft import draft_section
-    from assistant.drafting.templates import available_templates
+    from assistant.features.drafting.draft import draft_section
+    from assistant.features.drafting.templates import available_templates
 
     templates = available_templates()
     assert set(GOLD_GAPS[partner]) == set(templates), "the gold gap list covers every built-in template"

@@ -39,7 +39,7 @@ def snapshot(store):
 
 
 def answers(store, embedder):
-    from assistant.engine import Assistant
+    from assistant.core.engine import Assistant
 
     assistant = Assistant(store, embedder)
     result = []

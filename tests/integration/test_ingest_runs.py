@@ -19,7 +19,7 @@ RUN_SECONDS = 240  # a run that takes longer than this is taken for a hang
 
 
 def command(store, *args):
-    return [sys.executable, "-m", "assistant.cli", "--store", str(store), "ingest", *args]
+    return [sys.executable, "-m", "assistant.frontends.cli", "--store", str(store), "ingest", *args]
 
 
 def dsca_sample(count: int = 60) -> list:
@@ -95,6 +95,6 @@ def test_a_run_stopped_with_ctrl_c_continues_where_it_stopped(tmp_path):
     counts = json.loads(again.stdout)["counts"]
     assert counts["unchanged"] >= written and counts["unchanged"] + counts["added"] == 30, again.stdout
     assert counts["added"] >= 1 and counts["failed"] == 0
-    checked = subprocess.run([sys.executable, "-m", "assistant.cli", "--store", str(store), "check"],
+    checked = subprocess.run([sys.executable, "-m", "assistant.frontends.cli", "--store", str(store), "check"],
                              capture_output=True, text=True, env=env)
     assert checked.returncode == 0, checked.stdout

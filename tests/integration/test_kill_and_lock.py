@@ -32,7 +32,7 @@ def test_killed_ingests_lose_nothing_and_the_next_run_completes(tmp_path):
 
 
 def ingest_process(folder, *args):
-    return subprocess.Popen([sys.executable, "-m", "assistant.cli", "ingest", str(folder), *args],
+    return subprocess.Popen([sys.executable, "-m", "assistant.frontends.cli", "ingest", str(folder), *args],
                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=os.environ.copy())
 
 

@@ -110,7 +110,7 @@ def cli(world, embedder):
     from click.testing import CliRunner
 
     import assistant.services
-    from assistant.cli import cli as group
+    from assistant.frontends.cli import cli as group
 
     root, store = world
     env = {"PLANASSIST_STORE": str(store.store_dir), "PLANASSIST_USER_FILE": str(root / "users.yaml")}
@@ -187,9 +187,9 @@ def outcome(assistant, question: str) -> dict:
 @pytest.mark.parametrize("user", ["reader", "analyst"])
 def test_non_interference(world, embedder, user, tmp_path):
     """What a profile gets is the same whether or not the documents above it are in the store."""
-    from assistant.access import load_users
-    from assistant.engine import Assistant
-    from assistant.retrieval import HybridSearch
+    from assistant.access.profiles import load_users
+    from assistant.core.engine import Assistant
+    from assistant.core.retrieval import HybridSearch
     from ingest.reader import StoreReader
 
     root, store = world
@@ -215,7 +215,7 @@ def test_every_app_page(world, user, monkeypatch, model_cache):
     sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "app"))
     from app_helpers import app_test, no_exceptions
 
-    from assistant.users_file import save_user
+    from assistant.access.users_file import save_user
     from ingest.reader import StoreReader
 
     root, store = world
@@ -238,19 +238,19 @@ def test_every_app_page(world, user, monkeypatch, model_cache):
         at.chat_input[0].set_value(question).run()
         no_exceptions(at)
     shown += [m.value for m in at.markdown] + [c.value for c in at.caption] + [e.label for e in at.expander]
-    at.switch_page("assistant/ui/pages/documents.py").run()
+    at.switch_page("assistant/frontends/ui/pages/documents.py").run()
     no_exceptions(at)
     listed = set(at.dataframe[0].value["file"]) if at.dataframe else set()
     assert listed == VISIBLE[user]
     shown += [m.value for m in at.markdown] + [str(d.value.to_dict()) for d in at.dataframe]
     shown += [str(s.options) for s in at.selectbox]
-    at.switch_page("assistant/ui/pages/drafting.py").run()
+    at.switch_page("assistant/frontends/ui/pages/drafting.py").run()
     at.text_input[0].input("Testland")
     at.button[0].click().run()  # the form's "Generate draft"
     no_exceptions(at)
     assert "draft" in at.session_state
     shown += [m.value for m in at.markdown] + [t.value for t in at.text_area]
-    at.switch_page("assistant/ui/pages/mapping.py").run()
+    at.switch_page("assistant/frontends/ui/pages/mapping.py").run()
     at.checkbox[0].check().run()  # objectives from the documents, scored against the bundled activities
     next(b for b in at.button if b.label == "Map activities").click().run()
     no_exceptions(at)

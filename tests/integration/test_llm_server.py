@@ -11,8 +11,8 @@ from helpers import write
 @pytest.fixture(scope="module")
 def llm_assistant(llama_server, bundled_store, embedder):
     from assistant.config import Settings
-    from assistant.engine import Assistant
-    from assistant.llm import make_chat_model
+    from assistant.core.engine import Assistant
+    from assistant.core.llm import make_chat_model
     store = bundled_store
     settings = Settings(llm_base_url=llama_server, llm_model="smollm2-135m", llm_timeout=120)
     return Assistant(store, embedder, chat_model=make_chat_model("openai", settings), backend_name="openai")
@@ -22,8 +22,8 @@ CONTRACT_KEYS = {"question", "answer", "refused", "mode", "citations", "unsuppor
 
 
 def assert_guarantees(answer, passages):
-    from assistant.claims import MARKER
-    from assistant.terms import numbers_in
+    from assistant.core.claims import MARKER
+    from assistant.core.terms import numbers_in
 
     data = answer.as_dict()
     assert CONTRACT_KEYS <= set(data) and data["mode"] == "llm:smollm2-135m"
@@ -58,7 +58,7 @@ def test_answers_through_the_openai_backend_keep_the_contract(llm_assistant):
 
 @pytest.mark.slow
 def test_a_figure_no_passage_holds_is_caught(llm_assistant):
-    from assistant.claims import FLAG
+    from assistant.core.claims import FLAG
 
     answer = ask_checked(llm_assistant, "What is the exact FY2031 budget for the Pelora band concert tour in dollars?")
     for sentence in answer.unsupported:  # each caught sentence is flagged where the reader sees it
@@ -67,7 +67,7 @@ def test_a_figure_no_passage_holds_is_caught(llm_assistant):
 
 @pytest.mark.slow
 def test_streaming_yields_text_then_the_checked_answer(llm_assistant):
-    from assistant.answers import Answer
+    from assistant.core.answers import Answer
 
     pieces = list(llm_assistant.stream("Who leads ODC Marenta?"))
     assert isinstance(pieces[-1], Answer)
@@ -77,8 +77,8 @@ def test_streaming_yields_text_then_the_checked_answer(llm_assistant):
 @pytest.mark.slow
 def test_injected_instructions_are_delimited_and_checked(llama_server, tmp_path, embedder):
     from assistant.config import Settings
-    from assistant.engine import Assistant
-    from assistant.llm import make_chat_model
+    from assistant.core.engine import Assistant
+    from assistant.core.llm import make_chat_model
     from ingest.pipeline import IngestOptions, ingest_paths
     from ingest.store import Store
 
@@ -89,7 +89,7 @@ def test_injected_instructions_are_delimited_and_checked(llama_server, tmp_path,
     ingest_paths([tmp_path / "docs"], store, embedder, IngestOptions(workers=1))
     settings = Settings(llm_base_url=llama_server, llm_model="smollm2-135m")
     assistant = Assistant(store, embedder, chat_model=make_chat_model("openai", settings), backend_name="openai")
-    from assistant.claims import FLAG
+    from assistant.core.claims import FLAG
 
     answer = ask_checked(assistant, "How much does the Blue Strait radar program cost?")
     for sentence in answer.unsupported:

@@ -25,10 +25,10 @@ def store(bundled_store):
 def mapping(store, embedder, gold_sets):
     """The bundled lists mapped as `build_mapping` does (the features already computed for the
     gold sets are reused: the CPU is shared)."""
-    from assistant.mapping.build import mapping_from_features
-    from assistant.mapping.documents import MappingDocuments
-    from assistant.mapping.scoring import load_model
-    from assistant.retrieval import HybridSearch
+    from assistant.features.mapping.build import mapping_from_features
+    from assistant.features.mapping.documents import MappingDocuments
+    from assistant.features.mapping.scoring import load_model
+    from assistant.core.retrieval import HybridSearch
 
     activities, objectives, _, features, _ = gold_sets["bundled"]
     return mapping_from_features(activities, objectives, features, load_model(),
@@ -38,7 +38,7 @@ def mapping(store, embedder, gold_sets):
 @pytest.fixture(scope="module")
 def gold_sets(store, embedder):
     """Each gold set's lists, gold and pair features over the bundled store."""
-    from assistant.mapping.fitting import GoldSet
+    from assistant.features.mapping.fitting import GoldSet
     from evals.mapping_gold import GOLD_SETS, HALVES, labels, load_set, set_features
 
     out = {}
@@ -52,7 +52,7 @@ def gold_sets(store, embedder):
 
 def figures_with(model, entry) -> dict:
     """The gold figures of the Mapping the product builds from these features and model."""
-    from assistant.mapping.build import mapping_from_features
+    from assistant.features.mapping.build import mapping_from_features
     from evals.mapping_gold import score_mapping
 
     activities, objectives, gold, features, _ = entry
@@ -75,8 +75,8 @@ def mapping_figures(gold_sets):
     WITHOUT it (leave-one-out), so a rule that only helps its own set shows; each half of the
     unseen list held out from a model fitted on the other sets and its other half. The gates
     apply to the shipped model; the held-out figures are reported beside them."""
-    from assistant.mapping.fitting import fit
-    from assistant.mapping.scoring import load_model
+    from assistant.features.mapping.fitting import fit
+    from assistant.features.mapping.scoring import load_model
     from evals.mapping_gold import GOLD_SETS
 
     shipped = load_model()
@@ -128,8 +128,8 @@ def test_shipped_parameters_are_what_the_fitting_script_produces(gold_sets):
     gives the same thresholds and (to rounding of the store's floats) the same weights."""
     import numpy as np
 
-    from assistant.mapping.fitting import fit
-    from assistant.mapping.scoring import load_model
+    from assistant.features.mapping.fitting import fit
+    from assistant.features.mapping.scoring import load_model
     from evals.mapping_gold import GOLD_SETS
 
     shipped, again = load_model(), fit([gold_sets[spec.name][4] for spec in GOLD_SETS])
@@ -141,7 +141,7 @@ def test_shipped_parameters_are_what_the_fitting_script_produces(gold_sets):
 def test_gaps_carry_the_sentence_that_explains_them(mapping):
     """The J5 memo sentence that returned two nominations explains those orphans; the one
     naming the objectives no nomination addresses explains the uncovered ones."""
-    from assistant.mapping.evidence import NEGATION
+    from assistant.features.mapping.evidence import NEGATION
 
     notes = mapping.gap_notes
     for orphan in PLANTED_ORPHANS:  # a sentence saying it supports no objective
@@ -154,8 +154,8 @@ def test_gaps_carry_the_sentence_that_explains_them(mapping):
 def test_unseen_lists_rank_every_activity_and_keep_the_gaps(gold_sets):
     """An unseen list: every activity gets its objectives ranked; the planted orphans come out
     orphans and the objective nothing addresses comes out uncovered."""
-    from assistant.mapping.build import mapping_from_features
-    from assistant.mapping.scoring import load_model
+    from assistant.features.mapping.build import mapping_from_features
+    from assistant.features.mapping.scoring import load_model
 
     activities, objectives, gold, features, _ = gold_sets["unseen"]
     result = mapping_from_features(activities, objectives, features, load_model())
@@ -187,8 +187,8 @@ def test_wording_only_mode_ranks_every_activity_and_flags_every_link_for_review(
     offered as settled. (It does not tell the planted orphans A24 and A26 from real
     activities: the rule before issue 15 did, only because its 0.55 cut left most activities
     with no objective at all.)"""
-    from assistant.mapping import build_mapping
-    from assistant.mapping.inputs import read_activities, read_objectives
+    from assistant.features.mapping import build_mapping
+    from assistant.features.mapping.inputs import read_activities, read_objectives
 
     activities, _ = read_activities(ACTIVITIES)
     objectives, _ = read_objectives(OBJECTIVES)

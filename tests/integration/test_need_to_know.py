@@ -52,7 +52,7 @@ def marked_store(tmp_path_factory, embedder):
 
 @pytest.fixture(scope="module")
 def users(marked_store):
-    from assistant.access import load_users
+    from assistant.access.profiles import load_users
 
     return load_users(marked_store.store_dir.parent / "users.yaml")
 
@@ -66,7 +66,7 @@ def doc_ids_allowed(store, profile):
                                            ("briton", {"open_plan.md", "cui_notes.md", "rel_gbr.md"}),
                                            ("admin", set(DOCS))])
 def test_search_never_returns_a_passage_above_access(marked_store, embedder, users, name, visible):
-    from assistant.retrieval import HybridSearch
+    from assistant.core.retrieval import HybridSearch
     from ingest.reader import StoreReader
 
     search = HybridSearch(StoreReader(marked_store).visible_to(users[name]), embedder)
@@ -77,7 +77,7 @@ def test_search_never_returns_a_passage_above_access(marked_store, embedder, use
 
 
 def test_ask_answer_citations_closest_and_audit_respect_the_user(marked_store, embedder, users):
-    from assistant.engine import Assistant
+    from assistant.core.engine import Assistant
 
     assistant = Assistant(marked_store, embedder)
     secret_ids = {d.doc_id for d in marked_store.documents() if d.marking.startswith("SECRET")}
@@ -103,14 +103,14 @@ def test_ask_answer_citations_closest_and_audit_respect_the_user(marked_store, e
 
 
 def test_streaming_and_the_assistants_own_profile(marked_store, embedder, users):
-    from assistant.engine import Assistant
+    from assistant.core.engine import Assistant
 
     assistant = Assistant(marked_store, embedder, user=users["cui"])  # e.g. from PLANASSIST_MAX_MARKING
     answer = [piece for piece in assistant.stream("What is the Testland coast guard training budget?")][-1]
     assert not answer.refused and "$2 million" in answer.answer and answer.marking == "CUI"
     kestrel = [piece for piece in assistant.stream("What does Project KESTREL share with the Royal Navy?",
                                                    user="someone")][-1]
-    assert "six hours" not in kestrel.answer and assistant.audit.entries()[-1]["user"] == "someone"
+    assert "six hours" not in kestrel.answer and assistant.access.audit.entries()[-1]["user"] == "someone"
     # the profile is the assistant's, set once: a call cannot widen it
     with pytest.raises(ValueError, match="for_profile"):
         list(assistant.stream("What does Project KESTREL share with the Royal Navy?", user=users["briton"]))
@@ -184,8 +184,8 @@ def test_ingest_does_not_follow_a_symlink_out_of_the_folder(tmp_path, embedder):
 
 
 def test_uploads_never_touch_a_document_the_uploader_may_not_see(tmp_path, embedder):
-    from assistant.access import UserProfile
-    from assistant.ui.curation import add_documents
+    from assistant.access.profiles import UserProfile
+    from assistant.frontends.ui.curation import add_documents
     from ingest.reader import StoreReader
     from ingest.store import Store
 
@@ -214,7 +214,7 @@ def test_the_langchain_retriever_for_a_profile_inside_an_lcel_chain(marked_store
     """The README's way to use the store from one's own LangChain code."""
     from langchain_core.runnables import RunnableLambda, RunnablePassthrough
 
-    from assistant.retrieval import HybridRetriever
+    from assistant.core.retrieval import HybridRetriever
 
     def chain_for(profile):
         retriever = HybridRetriever.for_profile(marked_store, embedder, profile, k=10)

@@ -1,7 +1,7 @@
 """Hybrid retrieval over a real store: what it may return while a document is being written,
 and that the cheap candidate path returns exactly what full fetches would."""
 
-from assistant.retrieval import HybridSearch
+from assistant.core.retrieval import HybridSearch
 from ingest.chunking import chunk_id, doc_id_of
 
 
@@ -41,7 +41,7 @@ def test_passages_carry_their_text_metadata_and_scores(bundled_store, embedder):
 def test_a_paragraph_named_by_a_best_passage_follows_it(bundled_store, embedder):
     """Zarvia's CSCP paragraph 4 says IMO 3.3 "is recorded as a gap in paragraph 4.e": the
     answer is taken from, and cited to, 4.e, which holds the detail."""
-    from assistant.engine import Assistant
+    from assistant.core.engine import Assistant
 
     question = "Which TCP objective assigned to Zarvia has nothing resourced against it in the country plan?"
     passages = HybridSearch(bundled_store, embedder).search(question, k=12)

@@ -9,7 +9,7 @@ import shutil
 
 import pytest
 
-from assistant.retrieval import HybridSearch
+from assistant.core.retrieval import HybridSearch
 from ingest.pipeline import IngestOptions, ingest_paths
 from tests.helpers import CORPUS, ROOT
 

@@ -57,7 +57,7 @@ def test_prune_on_one_machine_removes_only_its_own_documents(tmp_path, chroma_se
 
 
 def test_one_machine_sees_the_others_replacement_on_its_next_question(tmp_path, chroma_server, embedder):
-    from assistant.retrieval import HybridSearch
+    from assistant.core.retrieval import HybridSearch
     from ingest.pipeline import IngestOptions, ingest_paths
     from ingest.store_check import check_store
 
@@ -108,7 +108,7 @@ def test_ingests_from_two_machines_take_turns(tmp_path, chroma_server, embedder)
         assert refused.returncode == 1
         assert refused.stderr.startswith("error: another ingest is writing to collection 'planassist' (")
         assert "store " + a.store_id[:8] in refused.stderr  # names the machine and store holding it
-        waiting = subprocess.Popen([sys.executable, "-m", "assistant.cli", "--chroma-url", chroma_server,
+        waiting = subprocess.Popen([sys.executable, "-m", "assistant.frontends.cli", "--chroma-url", chroma_server,
                                     "ingest", "--wait", "120", str(doc)], env=env_b, text=True,
                                    stdout=subprocess.PIPE, stderr=subprocess.PIPE)
         time.sleep(8)  # B is up and waiting for the lease

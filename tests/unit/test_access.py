@@ -1,8 +1,8 @@
-"""Who may see which marking: the rule table of assistant/access.py."""
+"""Who may see which marking: the rule table of assistant/access/profiles.py."""
 
 import pytest
 
-from assistant.access import UserProfile, load_users, profile_for
+from assistant.access.profiles import UserProfile, load_users, profile_for
 from assistant.config import Settings
 from ingest.errors import UserError
 

@@ -1,4 +1,4 @@
-from assistant.claims import FLAG, check_answer, check_sentence
+from assistant.core.claims import FLAG, check_answer, check_sentence
 
 PASSAGES = {1: "FMS case MR-P-SAC provides six coastal surveillance radars for $36 million. "
                "The LOA was signed on 3 December 2024.",

@@ -2,8 +2,8 @@
 paragraphs they name land in the list (the store is a stand-in: plumbing only; the real
 store is exercised in tests/integration/test_retrieval.py)."""
 
-from assistant.cross_references import MAX_FOLLOWED, follow, referenced_sections
-from assistant.passages import Passage
+from assistant.core.cross_references import MAX_FOLLOWED, follow, referenced_sections
+from assistant.core.passages import Passage
 
 
 def passage(doc: str, section: str, text: str) -> Passage:

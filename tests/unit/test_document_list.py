@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from assistant.ui import document_list
+from assistant.frontends.ui import document_list
 from ingest.keyword_index import DocumentRow
 
 

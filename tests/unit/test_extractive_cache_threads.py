@@ -7,8 +7,8 @@ from concurrent.futures import ThreadPoolExecutor
 
 import numpy as np
 
-from assistant import extractive
-from assistant.extractive import ExtractiveAnswerer
+from assistant.core import extractive
+from assistant.core.extractive import ExtractiveAnswerer
 
 
 class CountingEmbedder:

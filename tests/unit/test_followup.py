@@ -1,4 +1,4 @@
-from assistant.followup import is_follow_up, rewrite, rewrite_by_rule
+from assistant.core.followup import is_follow_up, rewrite, rewrite_by_rule
 
 
 def test_year_is_swapped_into_the_previous_question():

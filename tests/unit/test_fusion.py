@@ -1,4 +1,4 @@
-from assistant.retrieval import fused_score, keyword_query
+from assistant.core.retrieval import fused_score, keyword_query
 
 
 def test_found_by_both_searches_beats_found_by_one():

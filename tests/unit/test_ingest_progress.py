@@ -8,9 +8,9 @@ import io
 
 import pytest
 
-from assistant import ingest_progress
-from assistant.ingest_progress import done_fraction, progress_display
-from assistant.ui.ingest_uploads import progress_text
+from assistant.frontends import ingest_progress
+from assistant.frontends.ingest_progress import done_fraction, progress_display
+from assistant.frontends.ui.ingest_uploads import progress_text
 from ingest.records import IngestProgress
 
 

@@ -1,5 +1,5 @@
-from assistant.llm import REFUSAL_TOKEN, build_messages, is_refusal
-from assistant.passages import Passage
+from assistant.core.llm import REFUSAL_TOKEN, build_messages, is_refusal
+from assistant.core.passages import Passage
 
 
 def test_passages_are_delimited_as_data_and_cannot_close_their_block():

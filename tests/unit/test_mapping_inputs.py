@@ -2,8 +2,8 @@
 
 import pytest
 
-from assistant.mapping.inputs import read_activities, read_objectives
-from assistant.mapping.objectives_from_corpus import objectives_from_chunks
+from assistant.features.mapping.inputs import read_activities, read_objectives
+from assistant.features.mapping.objectives_from_corpus import objectives_from_chunks
 from ingest.errors import UserError
 
 

@@ -1,4 +1,4 @@
-"""The mapping's fitted scoring (assistant/mapping/scoring.py, fitting.py) and its matrix
+"""The mapping's fitted scoring (assistant/features/mapping/scoring.py, fitting.py) and its matrix
 (matrix.py, the XLSX sheet) on small hand-made inputs: plumbing, not quality (the gold test,
 tests/integration/test_mapping_gold.py, measures that on real documents)."""
 
@@ -6,10 +6,10 @@ from __future__ import annotations
 
 import numpy as np
 
-from assistant.mapping.features import ABSOLUTE
-from assistant.mapping.fitting import GoldSet, figures, fit
-from assistant.mapping.models import ActivityLinks, Link, Mapping, Objective
-from assistant.mapping.scoring import Model, decide, links_of, relative_features
+from assistant.features.mapping.features import ABSOLUTE
+from assistant.features.mapping.fitting import GoldSet, figures, fit
+from assistant.features.mapping.models import ActivityLinks, Link, Mapping, Objective
+from assistant.features.mapping.scoring import Model, decide, links_of, relative_features
 
 SIMILARITY = ABSOLUTE.index("similarity")
 
@@ -76,7 +76,7 @@ def tiny_mapping() -> Mapping:
 
 
 def test_matrix_cells_separate_strong_weak_and_suggested():
-    from assistant.mapping import matrix
+    from assistant.features.mapping import matrix
 
     kinds = {(c.activity_id, c.objective_id): c.kind for c in matrix.cells(tiny_mapping())}
     assert kinds[("X1", "C1.a")] == matrix.STRONG and kinds[("X1", "C1")] == matrix.WEAK
@@ -86,8 +86,8 @@ def test_matrix_cells_separate_strong_weak_and_suggested():
 def test_xlsx_matrix_labels_every_row_and_column_and_colours_like_the_page(tmp_path):
     import openpyxl
 
-    from assistant.mapping import matrix
-    from assistant.mapping.export import to_xlsx
+    from assistant.features.mapping import matrix
+    from assistant.features.mapping.export import to_xlsx
 
     to_xlsx(tiny_mapping(), tmp_path / "m.xlsx")
     sheet = openpyxl.load_workbook(tmp_path / "m.xlsx")["Matrix"]

@@ -1,9 +1,9 @@
 """What a question asks, on real planners' phrasings: a 'when' inside a clause, a scenario set
 up before the question, figures written another way, a document named by its number."""
 
-from assistant.passages import names_from_file
-from assistant.question_analysis import asking_text, expected_kind, mentions, specific_terms
-from assistant.terms import figure_values, question_figures
+from assistant.core.passages import names_from_file
+from assistant.core.question_analysis import asking_text, expected_kind, mentions, specific_terms
+from assistant.core.terms import figure_values, question_figures
 
 
 def test_a_when_inside_a_clause_is_not_a_date_question():

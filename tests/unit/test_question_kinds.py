@@ -1,6 +1,6 @@
 """What a question asks for: the kinds of answer its parts expect, and whether it asks why."""
 
-from assistant.question_analysis import _ASKS_REASON, _GIVES_REASON, asked_kinds, expected_kind, question_parts
+from assistant.core.question_analysis import _ASKS_REASON, _GIVES_REASON, asked_kinds, expected_kind, question_parts
 
 
 def test_a_bare_trailing_ask_adds_its_kind():

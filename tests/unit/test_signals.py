@@ -5,10 +5,10 @@ from dataclasses import fields
 
 import pytest
 
-from assistant.answer_params import AnswerParams
-from assistant.passages import Passage
-from assistant.signals import SIGNALS, Ask, Candidate, score
-from assistant.terms import content_terms
+from assistant.core.answer_params import AnswerParams
+from assistant.core.passages import Passage
+from assistant.core.signals import SIGNALS, Ask, Candidate, score
+from assistant.core.terms import content_terms
 
 
 def _candidate(text: str) -> Candidate:

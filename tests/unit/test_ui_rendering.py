@@ -3,9 +3,9 @@ document text, page text from chunk offsets, the Markdown download."""
 
 from __future__ import annotations
 
-from assistant.answers import Answer, Citation
-from assistant.claims import FLAG
-from assistant.ui.rendering import (Turn, answer_markdown, conversation_markdown, escape_markdown,
+from assistant.core.answers import Answer, Citation
+from assistant.core.claims import FLAG
+from assistant.frontends.ui.rendering import (Turn, answer_markdown, conversation_markdown, escape_markdown,
                                     highlighted_passage_html, page_text)
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from assistant.ui.uploads import safe_file_name, save_upload
+from assistant.frontends.ui.uploads import safe_file_name, save_upload
 from ingest.errors import UserError
 
 
@@ -43,7 +43,7 @@ def test_saving_stays_in_the_folder_and_undo_restores_the_previous_file(tmp_path
 
 
 def test_failed_logins_are_counted_per_name_in_the_server_not_per_session():
-    from assistant.ui.login import FAILED_LOGIN_DELAY, FailedLogins
+    from assistant.frontends.ui.login import FAILED_LOGIN_DELAY, FailedLogins
 
     logins = FailedLogins()
     assert logins.delay("alice") == 0

@@ -12,8 +12,8 @@ import sys
 import pytest
 import yaml
 
-from assistant.passwords import hash_password, verify_password
-from assistant.users_file import authenticate, find_user, save_user
+from assistant.access.passwords import hash_password, verify_password
+from assistant.access.users_file import authenticate, find_user, save_user
 from ingest.errors import UserError
 
 
@@ -29,7 +29,7 @@ def run_cli(*args, stdin: str, env_file=None):
     env = {**os.environ}
     if env_file:
         env["PLANASSIST_USER_FILE"] = str(env_file)
-    return subprocess.run([sys.executable, "-m", "assistant.cli", "users", *args], input=stdin,
+    return subprocess.run([sys.executable, "-m", "assistant.frontends.cli", "users", *args], input=stdin,
                           capture_output=True, text=True, timeout=120, env=env)
 
 
@@ -80,7 +80,7 @@ def test_save_keeps_other_keys_and_maps_emails(tmp_path):
 
 
 def test_a_proxy_or_provider_login_maps_to_a_profile_or_is_refused(tmp_path):
-    from assistant.ui.login import identity_profile
+    from assistant.frontends.ui.login import identity_profile
 
     path = tmp_path / "users.yaml"
     save_user(path, "dana", role="curator", max_marking="CUI", email="dana@example.org")
@@ -94,7 +94,7 @@ def test_a_proxy_or_provider_login_maps_to_a_profile_or_is_refused(tmp_path):
 def test_every_check_costs_one_hash_whatever_the_user_or_password(monkeypatch, tmp_path):
     """authenticate must not answer faster for an existing user with an empty or an over-long
     password than for an unknown one: each derives exactly one scrypt hash of the same cost."""
-    import assistant.passwords as passwords
+    import assistant.access.passwords as passwords
 
     path = tmp_path / "users.yaml"
     save_user(path, "alice", password="s3cret-Alice")

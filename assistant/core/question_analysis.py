@@ -1,0 +1,219 @@
+"""What a question asks and whether a text speaks to it: the kind of answer wanted (an
+amount, a date, an office...), its parts, the names and figures it is about, the slot its
+answer must fill, and whether a text mentions a term (with the usual variations). Shared by
+the extractive answerer's signals and the claim checker."""
+
+from __future__ import annotations
+
+import re
+
+from assistant.core.terms import (QUESTION_WORDS, STOPWORDS, figure_values, has_date, has_identifier, has_money,
+                             has_number, has_person_or_office, names_in, numbers_in, question_figures)
+
+
+# "when" asks for a date where it opens the question, follows "and"/"or"/a comma, or comes
+# before an inverted verb ("when must ..."); inside a clause it states a condition ("... success
+# when defense policy is synchronized"), and such a question is not a date question.
+_ASKS_WHEN = re.compile(r"^\s*when\b|(?:\band|\bor|,)\s+when\b|\bby when\b|\bwhen\s*\?|\bwhen\s+(?:is|are|was|were|do|does|"
+                        r"did|will|would|must|should|can|could|has|have|had|may|might|shall)\b")
+
+
+def expected_kind(question: str) -> str | None:
+    q = question.lower()
+    if re.search(r"\b(case (id|identifier|number)|identifier)\b", q):
+        return "identifier"
+    if re.search(r"\bwhat (percentage|percent|share)\b|\bhow much of\b", q):
+        return "percent"
+    # "how much notice / time / lead time" asks for a span of time, not money
+    if re.search(r"\bhow much (advance |lead )?(notice|time|warning|lead)\b|\bhow (long|many days|many weeks) (before|after|ahead)\b", q):
+        return "duration"
+    if re.search(r"\bhow (much|expensive)\b|\b(cost|costs|budget|worth|price|value|dollars?)\b", q) \
+            and not re.search(r"\bhow (many|long|large|big)\b", q):
+        return "money"
+    if re.search(r"\bhow (many|large|big|long|far|often|fast)\b|\bwhat (percentage|percent|share|number|size)\b|\bhow much\b", q):
+        return "number"
+    if _ASKS_WHEN.search(q) or re.search(r"\b(what dates?|which dates?|by what date|deadline|how early|how soon|what year|due(?! to))\b", q):
+        return "date"
+    if re.search(r"^\s*where\b(?!.*\bstand\b)|\bwhere (is|are|will|was|were|did|do|does)\b(?!.*\bstand\b)", q):
+        return "place"
+    if re.search(r"^\s*who\b|\bwho (is|are|leads|led|approved|signed|owns|commands|conducts|will)\b", q):
+        return "person"
+    return None
+
+
+def asked_kinds(question: str) -> list[str]:
+    """Every kind of thing a question asks for, the whole question's first: "Where were the
+    radars delivered, and when?" asks for a place and a date, though its trailing "when" is
+    too short to be a part of its own."""
+    kinds = [expected_kind(question)] + [expected_kind(p) for p in _PART_BREAK.split(question)]
+    return [k for k in dict.fromkeys(kinds) if k]
+
+
+# "Why ...?" is answered by a sentence that gives a cause; a soft preference only: many
+# reasons are stated without a causal word, so a why-question is never refused for it
+_ASKS_REASON = re.compile(r"^\s*why\b|\b(and|,)\s*why\b|\bwhat (caused|causes|explains)\b|\bfor what reason\b", re.I)
+_GIVES_REASON = re.compile(r"\b(because|causes?|caused|due to|owing to|as a result|results? (from|in)|resulted|explains?|"
+                           r"reasons?|driven by|stems? from|led to|leads? to|so that)\b", re.I)
+
+
+def has_place(text: str) -> bool:
+    """A named place: 'at Tesmir', 'in Port Corvel', 'to the Cape Merrow ... sites' (not 'in April')."""
+    return any(m.group(1) not in _MONTH_NAMES for m in re.finditer(r"\b(?:at|in|to|near|from)\s+(?:the\s+)?([A-Z][a-z]+)", text))
+
+
+_MONTH_NAMES = {"January", "February", "March", "April", "May", "June", "July", "August", "September", "October",
+                "November", "December", "The", "FY"}
+
+_KIND_TEST = {"place": has_place, "duration": lambda text: bool(re.search(r"\b(\d+|one|two|three|four|five|six|ten|thirty|sixty|ninety)\s+(calendar |working |business )?(days?|weeks?|months?|years?|hours?)\b", text, re.I)),
+              "percent": lambda text: bool(re.search(rf"(\d|\b{_NUMBER_WORD})\s?(%|percent\b)", text, re.I)), "money": has_money, "number": has_number, "date": has_date,
+              "person": has_person_or_office, "identifier": has_identifier}
+
+
+def holds_kind(kind: str, sentence: str, question: str) -> bool:
+    """Whether the sentence holds the kind of thing asked for, not counting the figures the
+    question itself gives ("333" in "a Section 333 program" is not an answer to how much)."""
+    for number in sorted(numbers_in(question), key=len, reverse=True):
+        sentence = re.sub(rf"(?<![\d.]){re.escape(number)}(?!\d)", " ", sentence)
+    return _KIND_TEST[kind](sentence)
+
+
+def is_multi_part(question: str) -> bool:
+    """Questions that ask about two things at once ("compare", "X and Y", "both")."""
+    return bool(re.search(r"\b(compare|comparison|both|across|between|versus|vs\.?|each of|respectively|change)\b", question, re.I)
+                or re.search(r",\s*(and|or)\b|\band (what|which|who|when|how|where|why)\b|\bfrom\b.+\bto\b", question, re.I)
+                or re.search(r"\b[A-Z][\w-]+ and [A-Z][\w-]+", question)
+                or len(numbers_in(re.sub(r"\d{4}\s?[-\u2013]\s?(?:FY)?\d{2,4}", "", question))) >= 2)
+
+
+_ANNOUNCES = re.compile(r"\b(two|three|four|five|six|several)\s+(?:\w+\s+){0,2}\w+s\s+(remain|are|were|include|exist|stand out)\b|:\s*$", re.I)
+_ENUMERATES = re.compile(r"(the\s+)?(first|second|third|fourth|fifth|last|other|another|next)\b|(first|second|third|finally)\s*,", re.I)
+MAX_ENUMERATED = 4
+
+_PART_BREAK = re.compile(
+    r"\s*(?:,\s*(?:and\s+|or\s+)?|\s+and\s+|;\s*)(?=(?:(?:on|by|in|at|for|to|from|under)\s+)?(?:what|which|who|whom|whose|when|where|why|how)\b)",
+    re.I)
+
+
+def question_parts(question: str) -> list[str]:
+    """The separate things a question asks ("Who approved the plan, and when did it take
+    effect?" -> two parts); one part for a simple question."""
+    parts = [p.strip(" ,;?") for p in _PART_BREAK.split(question)]
+    parts = [p for p in parts if len(p.split()) >= 2] or [question]
+    years = sorted(set(re.findall(r"\b(?:FY\s?)?(20\d\d)\b", question)))
+    if len(parts) == 1 and len(years) == 2 and is_multi_part(question):
+        # a comparison of two years: each year is a part ("FY2026 ... with its FY2027 figure")
+        parts = [re.sub(rf"\b(?:FY\s?)?{other}\b", "", question) for other in reversed(years)]
+    elif len(parts) == 1:
+        # "the difference between an MOP and an MOE": what each one is
+        match = re.search(r"\b(?:difference|distinction|differ\w*) between (.+?) and (.+?)[?.]?$", question, re.I)
+        if match:
+            parts = [f"What is {match.group(1)}", f"What is {match.group(2)}"]
+    return parts
+
+
+_NUMBER_WORD = r"(?:\d[\d,.]*|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|twenty|thirty|forty|fifty|hundred)"
+
+
+# words a document uses for the people a question counts ("How many people" -> "1,450 personnel")
+_COUNTED_SYNONYMS = {"people": ["personnel", "persons", "members", "troops", "staff", "participants"],
+                     "persons": ["personnel", "people"], "personnel": ["people", "persons", "members", "troops"],
+                     "countries": ["nations"], "nations": ["countries"]}
+
+
+def slot_check(question: str, sentence: str, glossary=None) -> str | None:
+    """The slot the answer fills must be named by the sentence that answers: the role in
+    "Who is the U.S. Ambassador to X?", the thing counted in "How many students ...?" (with
+    a figure right before it), the budget in "What is the operating budget of ...?", "each"
+    in a unit-cost question. Returns the missing word, or None."""
+    match = re.search(r"^\s*(?i:who (?:is|was|are|were) (?:the )?)((?:[A-Z][\w.]*\s?)+)", question)
+    if match:
+        role = match.group(1).split()[-1]
+        return None if mentions(role, sentence, glossary) else role
+    match = re.search(r"\b(?i:how many) ((?:[A-Za-z][\w-]*\s?){1,4})", question)
+    if match:
+        counted = [w for w in match.group(1).split() if w.islower() and w not in STOPWORDS and w not in QUESTION_WORDS
+                   and w not in ("took", "take", "were", "did", "does", "will")]
+        lowered = sentence.lower()
+        for word in counted:
+            for form in [word] + _COUNTED_SYNONYMS.get(word, []):
+                prefix = re.escape(form[: max(4, len(form) - 2)])
+                if re.search(rf"\b{_NUMBER_WORD}\s+(?:\S+\s+){{0,3}}{prefix}", lowered):
+                    return None
+        return counted[0] if counted else None
+    if expected_kind(question) == "money":
+        if re.search(r"\b(unit cost|per unit|each)\b", question, re.I) and not re.search(r"\b(each|per|unit)\b", sentence):
+            return "each"
+        noun = re.search(r"\b(budget|price)\b", question, re.I)
+        if noun and not mentions(noun.group(1), sentence, glossary):
+            return noun.group(1)
+    return None
+
+
+def specific_terms(question: str, glossary=None) -> list[str]:
+    """Names, years, figures and ids in the question: an answer that never mentions one of
+    them answers a different question."""
+    terms = []
+    for name in names_in(question):
+        bare = re.sub(r"'s$", "", name)
+        head = re.split(r"[-/]", bare)[0]
+        acronym = head[:-1] if head.endswith("s") and head[:-1].isupper() else head
+        # acronyms ("MOEs", "FMF-funded") are checked through the glossary's long forms
+        if acronym.isupper() and (glossary is None or acronym not in glossary.long_forms):
+            continue
+        if len(bare) >= 3 and bare.lower() not in ("what", "which", "how", "who", "when", "where", "why"):
+            terms.append(bare)
+    ranges = re.findall(r"\b(?:FY)?(\d{4})\s?[-\u2013]\s?(?:FY)?(\d{2,4})\b", question)
+    in_ranges = {n for pair in ranges for n in pair}
+    terms += [f"{a}-{b}" for a, b in ranges]
+    terms += sorted(n for n in question_figures(question) if n not in in_ranges)
+    return list(dict.fromkeys(terms))
+
+
+def mentions(term: str, text: str, glossary=None) -> bool:
+    """Whether text mentions term, allowing possessives and adjectival forms (Zarvia,
+    Zarvian, Zarvia's) and the acronym's long form or the long form's acronym."""
+    lowered = text.lower()
+    t = term.lower()
+    if re.fullmatch(r"[A-Z]{2,}s", term):  # a plural acronym: "MOEs" is mentioned by "MOE"
+        return mentions(term[:-1], text, glossary)
+    compound = re.fullmatch(r"([A-Z][A-Z0-9]+)-[a-z]+", term)
+    if compound:  # "FMF-funded" is about FMF
+        return mentions(compound.group(1), text, glossary)
+    if re.fullmatch(r"\d{4}-\d{2,4}", t):  # a range of years: both ends, together
+        start, end = t.split("-")
+        return bool(re.search(rf"{start}\s*(?:-|\u2013|through|to)\s*(?:fy)?\s*(?:20)?{end[-2:]}\b", lowered))
+    if t.isdigit() or re.fullmatch(r"[\d.]+", t):
+        # the same figure written another way counts: $750K = $750,000 = $0.75 million
+        return bool(re.search(rf"(?<![\d.]){re.escape(t)}(?![\d])", lowered.replace(",", ""))) or t in figure_values(text)
+    if t in ("united", "states") and re.search(r"\bu\.\s?s\.", lowered):
+        return True  # "the United States" is "the U.S." in most of these documents
+    stemmed = t[: max(4, len(t) - 2)] if len(t) > 5 else t
+    if re.search(rf"\b{re.escape(stemmed)}", lowered):
+        return True
+    if glossary is not None:
+        for form in glossary.long_forms.get(term.rstrip("s"), []):
+            if form.lower() in lowered:
+                return True
+        acronym = glossary.acronym_of.get(t)
+        if acronym and re.search(rf"\b{re.escape(acronym.lower())}\b", lowered):
+            return True
+    return False
+
+
+_IMPERATIVE = re.compile(r"^\s*(list|name|describe|give|explain|identify|summari[sz]e|tell|compare|outline|state)\b", re.I)
+
+
+def asking_text(question: str) -> str:
+    """The sentences of a question that ask, without the scenario it sets up first: in "We
+    expect to kick off a 333 program in FY2024. What event starts the clock?" the year and the
+    program set the scene, and an answer need not repeat them."""
+    # a sentence ends after a word or figure, not after an initial or abbreviation ("U.S.")
+    pieces = re.split(r"(?<=[a-z0-9)]{2}[.?!])\s+(?=[A-Z])", question.strip())
+    sentences: list[str] = []
+    for piece in pieces:  # "U.S. Code ..." is not two sentences: a piece of a few words joins the next
+        if sentences and len(sentences[-1].split()) < 4:
+            sentences[-1] += " " + piece
+        else:
+            sentences.append(piece)
+    asking = [s for s in sentences if s.rstrip().endswith("?") or _IMPERATIVE.match(s)]
+    return " ".join(asking) if asking and len(asking) < len(sentences) else question
