@@ -82,7 +82,7 @@ def test_follow_up_uses_the_conversation(assistant):
 
 def test_audit_log_records_what_informed_the_answer(assistant, bundled_store):
     answer = assistant.ask("Who leads ODC Marenta?", user="planner1")
-    entry = assistant.access.audit.entries()[-1]
+    entry = assistant.audit.entries()[-1]
     assert entry["question"] == "Who leads ODC Marenta?" and entry["user"] == "planner1"
     assert entry["cited"] == [{"doc_id": c.doc_id, "chunk_id": c.chunk_id, "page": c.page, "section": c.section}
                               for c in answer.citations]
