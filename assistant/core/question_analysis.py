@@ -18,6 +18,10 @@ _ASKS_WHEN = re.compile(r"^\s*when\b|(?:\band|\bor|,)\s+when\b|\bby when\b|\bwhe
                         r"did|will|would|must|should|can|could|has|have|had|may|might|shall)\b")
 
 
+_ASKS_CHARGE = re.compile(r"\b(?:what|which)(?!\s+happen)(?:'s|\s+(?:is|are|was|were))?\s+(?:the\s+|a\s+)?(?:[\w/.-]+\s+){0,6}?"
+                          r"(?:fees?|surcharges?|charges?|rates?|per diem|tuition)\b(?!\s+of\b)")
+
+
 def expected_kind(question: str) -> str | None:
     q = question.lower()
     if re.search(r"\b(case (id|identifier|number)|identifier)\b", q):
@@ -38,6 +42,11 @@ def expected_kind(question: str) -> str | None:
         return "place"
     if re.search(r"^\s*who\b|\bwho (is|are|leads|led|approved|signed|owns|commands|conducts|will)\b", q):
         return "person"
+    # "what processing fee / per diem rate / surcharge ..." asks for an amount (when nothing else is asked), in dollars or a
+    # percentage; without this a near miss (the fee of another service) was answered with any
+    # sentence about the service
+    if _ASKS_CHARGE.search(q):
+        return "charge"
     return None
 
 
@@ -65,7 +74,8 @@ _MONTH_NAMES = {"January", "February", "March", "April", "May", "June", "July", 
                 "November", "December", "The", "FY"}
 
 _KIND_TEST = {"place": has_place, "duration": lambda text: bool(re.search(r"\b(\d+|one|two|three|four|five|six|ten|thirty|sixty|ninety)\s+(calendar |working |business )?(days?|weeks?|months?|years?|hours?)\b", text, re.I)),
-              "percent": lambda text: bool(re.search(rf"(\d|\b{_NUMBER_WORD})\s?(%|percent\b)", text, re.I)), "money": has_money, "number": has_number, "date": has_date,
+              "percent": lambda text: bool(re.search(rf"(\d|\b{_NUMBER_WORD})\s?(%|percent\b)", text, re.I)), "money": has_money,
+              "charge": lambda text: has_money(text) or _KIND_TEST["percent"](text), "number": has_number, "date": has_date,
               "person": has_person_or_office, "identifier": has_identifier}
 
 
@@ -149,6 +159,10 @@ def slot_check(question: str, sentence: str, glossary=None) -> str | None:
     return None
 
 
+_MEMO_NUMBER = re.compile(r"\b(?:policy|memo|memorandum|letter|no\.|number|DSCA)\s+(?:[A-Za-z]+\s+){0,2}?(\d{2}-\d{2,3})(?![\w.-])",
+                          re.I)
+
+
 def specific_terms(question: str, glossary=None) -> list[str]:
     """Names, years, figures and ids in the question: an answer that never mentions one of
     them answers a different question."""
@@ -165,7 +179,12 @@ def specific_terms(question: str, glossary=None) -> list[str]:
     ranges = re.findall(r"\b(?:FY)?(\d{4})\s?[-\u2013]\s?(?:FY)?(\d{2,4})\b", question)
     in_ranges = {n for pair in ranges for n in pair}
     terms += [f"{a}-{b}" for a, b in ranges]
-    terms += sorted(n for n in question_figures(question) if n not in in_ranges)
+    # a memo's number ("DSCA Policy 06-04") is one name, not the figures 06 and 04 (which any
+    # date or paragraph mentions): a question about a memo the library lacks was answered
+    memo_numbers = _MEMO_NUMBER.findall(question)
+    in_numbers = {n for number in memo_numbers for n in number.split("-")}
+    terms += memo_numbers
+    terms += sorted(n for n in question_figures(question) if n not in in_ranges and n not in in_numbers)
     return list(dict.fromkeys(terms))
 
 

@@ -2,7 +2,7 @@
 up before the question, figures written another way, a document named by its number."""
 
 from assistant.core.passages import names_from_file
-from assistant.core.question_analysis import asking_text, expected_kind, mentions, specific_terms
+from assistant.core.question_analysis import asking_text, expected_kind, holds_kind, mentions, specific_terms
 from assistant.core.terms import figure_values, question_figures
 
 
@@ -43,3 +43,26 @@ def test_a_document_s_file_name_gives_its_number_and_short_names():
     assert "04-29" in names_from_file("DSCA_04-29.pdf")
     assert "5132.03" in names_from_file("DoD_Instruction_5132.03.pdf")
     assert "2026" not in names_from_file("cscp_marenta_fy2026-2028.pdf").split("; ")[1:]
+
+
+def test_a_memo_number_is_one_name_not_two_figures():
+    # fixes: "DSCA Policy 06-04" (a memo the library lacks) was checked as the figures 06 and 04,
+    # which any date or paragraph number mentions, so the question was answered from other memos
+    assert "06-04" in specific_terms("What did DSCA Policy Memo 06-04 establish?")
+    assert "06" not in specific_terms("What did DSCA Policy Memo 06-04 establish?")
+    assert mentions("06-04", "DSCA 06-04; 06-04") and not mentions("06-04", "the 2006-04 memo")
+    # a range of days is not a memo number
+    assert specific_terms("What is the 10-15 day window?") == ["10", "15"]
+
+
+def test_a_fee_rate_or_charge_asks_for_an_amount():
+    # fixes: "What processing fee does ..." had no kind, so a near miss was answered with any
+    # sentence about the service instead of being refused for want of an amount
+    assert expected_kind("What processing fee does the agency charge to open a letter of credit?") == "charge"
+    assert expected_kind("What per diem rate do escorts receive?") == "charge"
+    assert expected_kind("What happens to the recoupment charge?") is None
+    assert expected_kind("Who is in charge of the program?") == "person"
+    assert expected_kind("When did the table switch to calendar-year rates?") == "date"
+    assert holds_kind("charge", "The surcharge is 3.8 percent of the case value.", "What surcharge applies?")
+    assert holds_kind("charge", "The fee is $250 per letter.", "What fee applies?")
+    assert not holds_kind("charge", "The fee is set by the comptroller.", "What fee applies?")
