@@ -222,6 +222,22 @@ def mentions(term: str, text: str, glossary=None) -> bool:
 _IMPERATIVE = re.compile(r"^\s*(list|name|describe|give|explain|identify|summari[sz]e|tell|compare|outline|state)\b", re.I)
 
 
+_YES_NO = re.compile(r"^\s*(?:can|could|may|might|must|should|shall|will|would|is|are|was|were|does|do|did|has|have|had)\b",
+                     re.I)
+
+
+def answer_specifics(asking: str, glossary=None) -> list[str]:
+    """The names and figures an answer must be about. In a yes/no question the figures
+    describe the case ("Can a 25-year-old, 2,500-ton ship be transferred ...?") and the
+    documents give the rule it is held against ("20 years old or more, no more than 3,000
+    tons"), so those figures need not appear; its years and document numbers still must."""
+    terms = specific_terms(asking, glossary)
+    if not _YES_NO.match(asking):
+        return terms
+    return [t for t in terms if not (re.fullmatch(r"\d+(?:\.\d+)?", t) and "." not in t
+                                     and not re.fullmatch(r"(?:19|20)\d\d", t))]
+
+
 def asking_text(question: str) -> str:
     """The sentences of a question that ask, without the scenario it sets up first: in "We
     expect to kick off a 333 program in FY2024. What event starts the clock?" the year and the

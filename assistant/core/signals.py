@@ -16,8 +16,9 @@ from typing import Callable
 
 from assistant.core.answer_params import AnswerParams
 from assistant.core.passages import Passage
-from assistant.core.question_analysis import (_ASKS_REASON, _GIVES_REASON, asking_text, asked_kinds, expected_kind,
-                                         holds_kind, mentions, question_parts, slot_check, specific_terms)
+from assistant.core.question_analysis import (_ASKS_REASON, _GIVES_REASON, answer_specifics, asking_text, asked_kinds,
+                                              expected_kind, holds_kind, mentions, question_parts, slot_check,
+                                              specific_terms)
 from assistant.core.terms import query_terms
 from ingest.sentences import split_spans
 
@@ -62,7 +63,7 @@ class Ask:
         # bare "and when?" has not
         others = asked_kinds(asking)[1:] if kind and len(question_parts(asking)) == 1 else []
         return cls(text=question, question=question, kind=kind, other_kinds=others, weights=weights,
-                   specifics=specific_terms(asking, glossary), years=set(),
+                   specifics=answer_specifics(asking, glossary), years=set(),
                    asks_reason=bool(_ASKS_REASON.search(asking)),
                    slotted=slot_check(asking, "", glossary) is not None, glossary=glossary)
 
