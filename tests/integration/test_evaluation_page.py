@@ -8,7 +8,7 @@ import pytest
 from helpers import ROOT
 from test_eval_cli import small_suite
 
-PAGE = str(ROOT / "assistant" / "ui" / "pages" / "evaluation.py")
+PAGE = str(ROOT / "assistant" / "frontends" / "ui" / "pages" / "evaluation.py")
 
 
 @pytest.mark.slow
