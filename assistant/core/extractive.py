@@ -19,9 +19,10 @@ import threading
 from dataclasses import dataclass
 
 from assistant.core.answer_params import AnswerParams, fitted
-from assistant.core.passages import Passage, document_numbers
-from assistant.core.question_analysis import (_ANNOUNCES, _ENUMERATES, MAX_ENUMERATED, asking_text, expected_kind,
-                                         holds_kind, is_multi_part, mentions, question_parts, slot_check)
+from assistant.core.passages import Passage, comes_from, document_numbers
+from assistant.core.question_analysis import (_ANNOUNCES, _ENUMERATES, MAX_ENUMERATED, asking_text, cited_documents,
+                                              expected_kind, holds_kind, is_multi_part, mentions, question_parts,
+                                              slot_check)
 from assistant.core.signals import Ask, Candidate, lead, score, support_text
 from assistant.core.terms import content_terms, numbers_in, query_terms
 from ingest.sentences import split_spans
@@ -96,6 +97,9 @@ class ExtractiveAnswerer:
     def extract(self, question: str, passages: list[Passage], glossary=None, expansions=()) -> Extract:
         if not passages:
             return Extract([], True, "nothing in the documents matches the question")
+        absent = [n for n in cited_documents(asking_text(question)) if not any(comes_from(n, p) for p in passages)]
+        if absent:
+            return Extract([], True, f"no passage found comes from {' or '.join(absent)}")
         candidates = self.candidates(passages)
         if not candidates:
             return Extract([], True, "the passages found hold no usable sentence")

@@ -98,3 +98,11 @@ def document_numbers(identity: str) -> str:
     passage's own figures when a question names the document by number, where a year in a
     title ('FY2026-2028') must not pass for a sentence's year."""
     return " ".join(dict.fromkeys(_DOCUMENT_NUMBER.findall(identity)))
+
+
+def comes_from(number: str, passage: "Passage") -> bool:
+    """Whether the passage's document is the one numbered so ('5100.76' is DoDM 5100.76-M's
+    number too), by its own names, not by the references it cites."""
+    return any(own == number or (own.startswith(number) and not own[len(number)].isalnum())
+               for own in document_numbers(passage.identity).split())
+

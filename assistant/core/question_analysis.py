@@ -226,6 +226,20 @@ _YES_NO = re.compile(r"^\s*(?:can|could|may|might|must|should|shall|will|would|i
                      re.I)
 
 
+_ISSUANCE_NUMBER = re.compile(r"\b(?:DoD[DIM]?|CJCS[IM]|JP|Instruction|Directive|Manual|Issuance)\s+"
+                              r"(\d{1,4}(?:\.\d{1,3})+[A-Z]?)(?![\w.])")
+
+
+def cited_documents(asking: str) -> list[str]:
+    """The documents a question takes as its source, by number ("under DSCA Policy 19-03",
+    "Per DoDI 5200.39, ..."): the answer must come from them, not from another memo that only
+    lists them among its references. A yes/no question about a document ("Is DoDD 4500.9E
+    still current?") may be answered by the one that replaced it, so it names no source."""
+    if _YES_NO.match(asking):
+        return []
+    return list(dict.fromkeys(_MEMO_NUMBER.findall(asking) + _ISSUANCE_NUMBER.findall(asking)))
+
+
 def answer_specifics(asking: str, glossary=None) -> list[str]:
     """The names and figures an answer must be about. In a yes/no question the figures
     describe the case ("Can a 25-year-old, 2,500-ton ship be transferred ...?") and the

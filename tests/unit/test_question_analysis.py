@@ -84,3 +84,19 @@ def test_a_yes_no_question_s_figures_describe_the_case():
     assert "2027" in answer_specifics("Is the FY2027 FMF for Zarvia 20 million?")  # years stay
     assert "2030.08" in answer_specifics("Does DoDI 2030.08 reach disposal?")  # document numbers stay
     assert answer_specifics("What is the 25 percent rule?") == ["25"]  # not a yes/no question
+
+
+def test_a_document_the_question_takes_as_its_source_must_be_among_the_passages():
+    # fixes: "What does a prior year adjustment package have to contain under DSCA Policy
+    # 19-03?" was answered from a memo that only lists 19-03 among its references
+    from assistant.core.passages import Passage, comes_from
+    from assistant.core.question_analysis import cited_documents
+
+    assert cited_documents("What must the package contain under DSCA Policy 19-03?") == ["19-03"]
+    assert cited_documents("Per DoDI 5200.39, what protections must CPI get?") == ["5200.39"]
+    assert cited_documents("Is DoDD 4500.9E still the directive to cite?") == []  # its successor may answer
+    assert cited_documents("What does paragraph 3.2 require?") == []
+    citing = Passage(chunk_id="c", text="References: (a) DSCA Policy 19-03", metadata={"source": "DSCA_22-51.pdf"})
+    manual = Passage(chunk_id="m", text="Fences", metadata={"source": "DoD_Manual_5100.76-M.pdf"})
+    assert not comes_from("19-03", citing) and comes_from("22-51", citing)
+    assert comes_from("5100.76", manual) and not comes_from("5100.7", manual)
