@@ -35,9 +35,9 @@ import numpy as np
 from assistant.features.mapping.features import ABSOLUTE
 
 PARAMETERS = Path(__file__).resolve().parent / "fitted_mapping.json"
-SCALED = ABSOLUTE[:4]  # the features taken four ways; the last (campaign) as it is
+SCALED = ABSOLUTE[:6]  # the features taken four ways; the last two (partner, campaign) as they are
 VIEWS = ("value", "row_margin", "column_z", "list_z")
-EXPANDED = tuple(f"{f}:{v}" for f in SCALED for v in VIEWS) + ABSOLUTE[4:]
+EXPANDED = tuple(f"{f}:{v}" for f in SCALED for v in VIEWS) + ABSOLUTE[len(SCALED):]
 RELATIVE = tuple(f"stage1:{v}" for v in VIEWS)
 STATED = 0.75  # evidence at or above this: a document names the activity and the objective together
 SUGGESTED = 0.4  # evidence at or above this: a document suggests the link (as before issue 15)
