@@ -4,10 +4,12 @@
   over its family (its parent, its siblings and itself; for a top objective, itself and its
   children). A boarding course whose wording is nearest to a human-rights objective elsewhere
   in the list is still nearest, as a family, to the maritime line.
-- partner: whether the objective (or an ancestor) names the activity's partner. The partner
-  names come from the activity list's own partner column, so no name is written here:
-  +1 names one of the activity's partners, -1 names only other partners of the list, 0 names
-  none (a regional or institutional objective)."""
+- partner: whether the objective names the activity's partner; an objective that names no
+  partner takes its nearest ancestor's names ("helicopters ready to fly" under a Zarvian line
+  of effort), one that does keeps its own ("Bree boards ships" under a line naming Alba and
+  Bree is Bree's). The partner names come from the activity list's own partner column, so no
+  name is written here: +1 names one of the activity's partners, -1 names only other partners
+  of the list, 0 names none (a regional or institutional objective)."""
 
 from __future__ import annotations
 
@@ -52,15 +54,17 @@ def partner_match(activities, objectives) -> np.ndarray:
     every = set().union(*(partners_of(a) for a in activities)) if activities else set()
     by_id = {o.id: o for o in objectives}
 
-    def lineage_text(objective) -> str:
-        texts, seen = [], set()
+    def nearest_names(objective) -> set[str]:
+        seen = set()
         while objective is not None and objective.id not in seen:
             seen.add(objective.id)
-            texts.append(objective.statement)
+            names = _names(objective.statement, every)
+            if names:
+                return names
             objective = by_id.get(objective.parent)
-        return " ".join(texts)
+        return set()
 
-    named = [_names(lineage_text(o), every) for o in objectives]
+    named = [nearest_names(o) for o in objectives]
     out = np.zeros((len(activities), len(objectives)))
     for i, activity in enumerate(activities):
         own = partners_of(activity)
