@@ -2,10 +2,11 @@
 fitted on the mapping gold sets by scripts/fit_mapping.py (parameters in fitted_mapping.json).
 
 Stage 1: a logistic model over each feature of features.py (document evidence, similarity,
-hierarchy-inherited similarity, bridge) taken four ways: as it is, as its margin below the
+hierarchy-inherited similarity, bridge, and the last two at their best over the objective's
+family) taken four ways: as it is, as its margin below the
 activity's best objective, standardised against the objective's other candidates, and the
-activity's best against the rest of the list (a robust z over activities); plus the campaign
-level. Stage 2: a logistic model over the stage-1 score placed the same three relative ways.
+activity's best against the rest of the list (a robust z over activities); plus the partner
+match and the campaign level. Stage 2: a logistic model over the stage-1 score placed the same three relative ways.
 So scores compare across the list: "all similarities are modest" no longer reads as
 "supports nothing".
 
