@@ -147,6 +147,7 @@ MAPPING_GATES = {
     "bundled": ("top1>=1.0", "precision>=1.0", "recall>=1.0", "orphans_found>=1.0"),
     "renumbered": ("top1>=0.80", "precision>=0.90", "recall>=0.65", "orphans_found>=1.0"),
     "unseen": ("top1>=0.80", "precision>=0.85", "recall>=0.75", "orphans_found>=0.75"),
+    "unseen2": ("top1>=0.80", "precision>=0.85", "recall>=0.75", "orphans_found>=0.75"),
 }
 
 

@@ -1,16 +1,16 @@
 """The mapping gold sets and the figures a Mapping reaches on them.
 
-Three sets, each a list of activities, a list of objectives and the gold links:
+Four sets, each a list of activities, a list of objectives and the gold links:
 - bundled: corpus/activities.csv and corpus/objectives.csv, whose ids the documents use, so
   most links are stated by a document (evals/gold/mapping_gold.csv);
 - renumbered: the same lists with the activities renumbered (A04 -> ACT-04), so a document
   names an activity only by its title;
-- unseen: an activity-database export and campaign objectives in a planner's own words, ids
-  and wording no document uses (evals/gold/mapping_unseen*.csv, notes beside them).
-The shipped model is fitted on the three sets; leave-one-out refits without one. As the unseen
-list is the only list of its kind, it is also split into its odd and even rows (HALVES): each
-half is reported with a model fitted on the other sets and the other half, so a figure held
-out from an unseen-style list is seen while the model still knows one."""
+- unseen and unseen2: two activity-database exports with campaign objectives in a planner's
+  own words, ids and wording no document uses, written separately to different structures
+  (evals/gold/mapping_unseen*.csv and mapping_unseen2*.csv, notes beside them).
+The shipped model is fitted on the four sets; each set is also reported held out, from a model
+fitted on the other three (leave-one-list-out: an unseen-style list held out while the model
+still knows the other one)."""
 
 from __future__ import annotations
 
@@ -26,7 +26,8 @@ import numpy as np
 ROOT = Path(__file__).resolve().parent.parent
 GOLD_DIR = Path(__file__).resolve().parent / "gold"
 GOLD = GOLD_DIR / "mapping_gold.csv"
-FEATURE_CODE = ("assistant/features/mapping/features.py", "assistant/features/mapping/evidence.py", "assistant/features/mapping/documents.py")
+FEATURE_CODE = ("assistant/features/mapping/features.py", "assistant/features/mapping/evidence.py", "assistant/features/mapping/documents.py",
+                "assistant/features/mapping/hierarchy.py")
 
 
 @dataclass(frozen=True)
@@ -43,7 +44,6 @@ class GoldSpec:
     objectives: Path
     gold: Path
     renumber: bool = False  # A04 -> ACT-04 in the list and the gold
-    part: str = ""  # "odd" or "even": only those rows of the activity list (1-based)
 
 
 GOLD_SETS = (
@@ -51,13 +51,15 @@ GOLD_SETS = (
     GoldSpec("renumbered", ROOT / "corpus" / "activities.csv", ROOT / "corpus" / "objectives.csv", GOLD, renumber=True),
     GoldSpec("unseen", GOLD_DIR / "mapping_unseen_activities.csv", GOLD_DIR / "mapping_unseen_objectives.csv",
              GOLD_DIR / "mapping_unseen.csv"),
+    GoldSpec("unseen2", GOLD_DIR / "mapping_unseen2_activities.csv", GOLD_DIR / "mapping_unseen2_objectives.csv",
+             GOLD_DIR / "mapping_unseen2.csv"),
 )
-HALVES = tuple(dataclasses.replace(GOLD_SETS[2], name=f"unseen-{part}", part=part)
-                                 for part in ("odd", "even"))
+UNSEEN_STYLE = ("unseen", "unseen2")
 
 
-def part_rows(count: int, part: str) -> list[int]:
-    return [i for i in range(count) if not part or (i % 2 == 0) == (part == "odd")]
+def held_out_training(name: str) -> tuple[str, ...]:
+    """The sets a model is fitted on to report `name` held out: every other set."""
+    return tuple(spec.name for spec in GOLD_SETS if spec.name != name)
 
 
 def renumbered(activity_id: str) -> str:
@@ -77,9 +79,6 @@ def load_set(spec: GoldSpec):
     activities, _ = read_activities(spec.activities)
     objectives, _ = read_objectives(spec.objectives)
     gold = load_gold(spec.gold)
-    if spec.part:
-        activities = [activities[i] for i in part_rows(len(activities), spec.part)]
-        gold = {a.id: gold[a.id] for a in activities}
     if spec.renumber:
         activities = [dataclasses.replace(a, id=renumbered(a.id)) for a in activities]
         gold = {renumbered(k): dataclasses.replace(v, activity_id=renumbered(k)) for k, v in gold.items()}
@@ -98,11 +97,6 @@ def set_features(spec: GoldSpec, store, embedder, cache_dir: Path | None = None)
     from assistant.features.mapping.features import PairFeatures, pair_features
     from assistant.core.retrieval import HybridSearch
 
-    if spec.part:  # a pair's features do not depend on the other rows: slice the whole list's
-        whole = set_features(dataclasses.replace(spec, part="", name=spec.name.split("-")[0]), store, embedder, cache_dir)
-        rows = part_rows(len(whole.activity_ids), spec.part)
-        return PairFeatures([whole.activity_ids[i] for i in rows], whole.objective_ids, whole.values[rows],
-                            [whole.evidence[i] for i in rows] if whole.evidence else [], whole.has_documents)
     activities, objectives, _ = load_set(spec)
     cache = None
     if cache_dir is not None:

@@ -6,8 +6,8 @@ the bundled corpus store and the packaged embedding model, the fit is numpy only
 
 Without --store, the bundled corpus (corpus/documents) is ingested once into the cache folder
 by the real `planassist ingest` command. Prints, for each gold set, the figures with the model
-fitted on all sets and fitted without that set (leave-one-out; for the whole unseen list,
-without either of its halves)."""
+fitted on all sets and held out: fitted on the other sets only (leave-one-list-out, so each
+unseen-style list is reported by a model that knows only the other one)."""
 
 from __future__ import annotations
 
@@ -33,14 +33,14 @@ def bundled_store(cache: Path) -> Path:
 
 def gold_features(store_dir: Path, cache: Path):
     from assistant.features.mapping.fitting import GoldSet
-    from evals.mapping_gold import GOLD_SETS, HALVES, labels, load_set, set_features
+    from evals.mapping_gold import GOLD_SETS, labels, load_set, set_features
     from ingest.embedding import Embedder
     from ingest.store import Store
 
     embedder = Embedder().warm_up()
     store = Store(store_dir, embedding_name=embedder.name)
     sets = []
-    for spec in GOLD_SETS + HALVES:
+    for spec in GOLD_SETS:
         activities, objectives, gold = load_set(spec)
         features = set_features(spec, store, embedder, cache)
         sets.append(GoldSet(spec.name, features.values, labels(activities, objectives, gold)))
@@ -48,40 +48,30 @@ def gold_features(store_dir: Path, cache: Path):
 
 
 def report(sets) -> dict:
-    """{set: {"fitted": figures, "held_out": figures}}: fitted on the three gold sets, and
-    refitted without the set (leave-one-out); a half of the unseen list is held out by fitting
-    on the other sets and its other half."""
+    """{set: {"fitted": figures, "held_out": figures}}: fitted on every gold set, and held out
+    (fitted on the other sets, evals.mapping_gold.held_out_training)."""
     from assistant.features.mapping.fitting import fit, measure
-    from evals.mapping_gold import GOLD_SETS
+    from evals.mapping_gold import held_out_training
 
     def measured(model, s):
         return {k: round(v, 3) for k, v in measure(model, s).items()}
 
-    whole = [s for s in sets if s.name in {g.name for g in GOLD_SETS}]
-    everything = fit(whole)
-    out = {}
-    for s in sets:
-        if s in whole:
-            others = [o for o in whole if o is not s]
-        else:  # a half: the other sets and the other half
-            others = [o for o in whole if not s.name.startswith(o.name)] + \
-                [o for o in sets if o not in whole and o is not s]
-        out[s.name] = {"fitted": measured(everything, s), "held_out": measured(fit(others), s)}
-    return out
+    everything = fit(sets)
+    return {s.name: {"fitted": measured(everything, s),
+                     "held_out": measured(fit([o for o in sets if o.name in held_out_training(s.name)]), s)}
+            for s in sets}
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--store", type=Path, help="an ingested store of the bundled corpus")
     parser.add_argument("--cache", type=Path, default=Path(os.environ.get("PLANASSIST_CACHE", Path.home() / ".cache" / "planassist")))
-    parser.add_argument("--out", type=Path, default=ROOT / "assistant" / "mapping" / "fitted_mapping.json")
+    parser.add_argument("--out", type=Path, default=ROOT / "assistant" / "features" / "mapping" / "fitted_mapping.json")
     args = parser.parse_args()
     from assistant.features.mapping.fitting import fit
 
-    from evals.mapping_gold import GOLD_SETS
-
     sets = gold_features(args.store or bundled_store(args.cache), args.cache)
-    model = fit([s for s in sets if s.name in {g.name for g in GOLD_SETS}])
+    model = fit(sets)
     args.out.write_text(json.dumps(model.as_dict(), indent=2) + "\n", encoding="utf-8")
     print(f"wrote {args.out}: {model.thresholds}")
     for name, row in report(sets).items():

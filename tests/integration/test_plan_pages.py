@@ -5,7 +5,7 @@ import pytest
 
 from helpers import ROOT
 
-PAGES = ROOT / "assistant" / "ui" / "pages"
+PAGES = ROOT / "assistant" / "frontends" / "ui" / "pages"
 TIMEOUT = 240  # first run loads the embedding model; AppTest's default is 3 s
 
 

@@ -10,6 +10,9 @@ model (scoring.py). Absolute ones first:
   document objectives are aligned with the list's objectives by wording and level (alignment)
   and their weight carried over. It links a night-vision fielding to "frontier units operate
   on their own" although the two wordings share no words;
+- family_similarity, family_bridge: the inherited similarity and the bridge at their best
+  over the objective's family in the hierarchy (parent, siblings, itself), and partner:
+  whether the objective names the activity's partner (hierarchy.py);
 - campaign: 1 for an objective that has sub-objectives (activities usually serve the most
   specific one; the model learns how much less likely the parent is).
 The relative features that make scores compare across a list are computed from the first
@@ -23,9 +26,10 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from assistant.features.mapping.evidence import NEGATION, ActivityEvidence, EvidenceFinder, id_pattern
+from assistant.features.mapping.hierarchy import family_max, partner_match
 from ingest.sentences import split_spans
 
-ABSOLUTE = ("evidence", "similarity", "inherited", "bridge", "campaign")
+ABSOLUTE = ("evidence", "similarity", "inherited", "bridge", "family_similarity", "family_bridge", "partner", "campaign")
 BRIDGE_K = 8  # passages read per activity for the bridge
 PARENT_SHARE = 0.5  # weight of the parent's statement in a sub-objective's inherited vector
 # Sharpness of the alignment of the documents' objectives with the list's (a Sinkhorn
@@ -147,6 +151,8 @@ def pair_features(activities, objectives, embedder, documents=None, progress=Non
                 progress(activity.id, i + 1, len(activities))
     stated = np.array([[e.strength(o.id) for o in objectives] for e in evidence], dtype=np.float32)
     campaign = np.broadcast_to(has_children(objectives).astype(np.float32), similarity.shape)
-    values = np.stack([stated, similarity, inherited_similarity, bridged, campaign], axis=-1).astype(np.float64)
+    values = np.stack([stated, similarity, inherited_similarity, bridged, family_max(inherited_similarity, objectives),
+                       family_max(bridged, objectives), partner_match(activities, objectives), campaign],
+                      axis=-1).astype(np.float64)
     return PairFeatures([a.id for a in activities], [o.id for o in objectives], values, evidence,
                         has_documents=documents is not None)

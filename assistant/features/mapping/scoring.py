@@ -2,10 +2,11 @@
 fitted on the mapping gold sets by scripts/fit_mapping.py (parameters in fitted_mapping.json).
 
 Stage 1: a logistic model over each feature of features.py (document evidence, similarity,
-hierarchy-inherited similarity, bridge) taken four ways: as it is, as its margin below the
+hierarchy-inherited similarity, bridge, and the last two at their best over the objective's
+family) taken four ways: as it is, as its margin below the
 activity's best objective, standardised against the objective's other candidates, and the
-activity's best against the rest of the list (a robust z over activities); plus the campaign
-level. Stage 2: a logistic model over the stage-1 score placed the same three relative ways.
+activity's best against the rest of the list (a robust z over activities); plus the partner
+match and the campaign level. Stage 2: a logistic model over the stage-1 score placed the same three relative ways.
 So scores compare across the list: "all similarities are modest" no longer reads as
 "supports nothing".
 
@@ -35,9 +36,9 @@ import numpy as np
 from assistant.features.mapping.features import ABSOLUTE
 
 PARAMETERS = Path(__file__).resolve().parent / "fitted_mapping.json"
-SCALED = ABSOLUTE[:4]  # the features taken four ways; the last (campaign) as it is
+SCALED = ABSOLUTE[:6]  # the features taken four ways; the last two (partner, campaign) as they are
 VIEWS = ("value", "row_margin", "column_z", "list_z")
-EXPANDED = tuple(f"{f}:{v}" for f in SCALED for v in VIEWS) + ABSOLUTE[4:]
+EXPANDED = tuple(f"{f}:{v}" for f in SCALED for v in VIEWS) + ABSOLUTE[len(SCALED):]
 RELATIVE = tuple(f"stage1:{v}" for v in VIEWS)
 STATED = 0.75  # evidence at or above this: a document names the activity and the objective together
 SUGGESTED = 0.4  # evidence at or above this: a document suggests the link (as before issue 15)
