@@ -6,6 +6,7 @@ whole page's text on request."""
 from __future__ import annotations
 
 import html
+import itertools
 
 import streamlit as st
 
@@ -138,8 +139,9 @@ def render_source(citation: Citation, turn: Turn, index: int, store, chosen: boo
 
 
 def answer_live(assistant, question: str, history: list[str], k: int, filters):
-    """Ask, showing the text as an LLM writes it (the extractive backend answers at once);
-    returns the checked Answer. UserError (unreachable endpoint, bad question) propagates."""
+    """Ask, showing the text as the answerer writes it (a model piece by piece, the extractive
+    answerer all at once) under a spinner until the first piece; returns the checked Answer.
+    UserError (unreachable endpoint, bad question) propagates."""
     from assistant.core.answers import Answer
 
     final: list[Answer] = []
@@ -151,13 +153,12 @@ def answer_live(assistant, question: str, history: list[str], k: int, filters):
             else:
                 yield item
 
-    if assistant.chat_model is None:
-        with st.spinner("Searching the documents…"):
-            for _ in text_pieces():
-                pass
-    else:
+    pieces = text_pieces()
+    with st.spinner("Searching the documents…"):
+        first = next(pieces, None)
+    if first is not None:
         slot = st.empty()
         with slot.container():
-            st.write_stream(text_pieces())
+            st.write_stream(itertools.chain([first], pieces))
         slot.empty()  # replaced by the checked answer, with its flags and links
     return final[-1] if final else None
