@@ -192,7 +192,8 @@ def product_case(case: Case, assistant) -> dict:
     from ingest.sentences import split_sentences
 
     history = list(case.history)
-    _, passages, timings = assistant.prepare(case.question, history, k=RETRIEVAL_K)
+    asked, timings = assistant.prepare(case.question, history, k=RETRIEVAL_K)
+    passages = asked.passages
     retrieved = [{"source": p.source, "section": p.section, "page_start": int(p.metadata.get("page_start", 0) or 0),
                   "page_end": int(p.metadata.get("page_end", 0) or 0), "text": p.text} for p in passages]
     started = time.perf_counter()

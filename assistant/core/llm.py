@@ -49,8 +49,9 @@ def make_chat_model(backend: str, settings: Settings, max_tokens: int = MAX_TOKE
     timeout = settings.llm_timeout if timeout is None else timeout
     if backend == "openai":
         if not settings.llm_base_url and not settings.llm_api_key:
-            raise UserError("the openai backend needs PLANASSIST_LLM_BASE_URL (an OpenAI-compatible "
-                            "endpoint such as a llama.cpp or vLLM server) or an API key")
+            raise UserError("the openai backend needs an endpoint URL (the app's sidebar, or "
+                            "PLANASSIST_LLM_BASE_URL: an OpenAI-compatible endpoint such as a llama.cpp or "
+                            "vLLM server) or an API key")
         from langchain_openai import ChatOpenAI
 
         return ChatOpenAI(base_url=settings.llm_base_url, model=settings.llm_model or DEFAULT_MODELS["openai"],

@@ -37,8 +37,9 @@ def refusal_reason(reason: str, missing, closest_passages, glossary=None) -> str
         parts.append(_NOT_MENTIONED + ", ".join(absent))
     if present:
         subject = " and ".join(present) if len(present) <= 2 else ", ".join(present)
-        parts.append(("those that mention " if absent else "the passages found mention ")
-                     + f"{subject} but do not say what was asked" + (" about it" if len(present) == 1 else ""))
+        about = " about it" if len(present) == 1 else ""
+        parts.append(f"those that mention {subject} do not say what was asked{about}" if absent
+                     else f"the passages found mention {subject} but do not say what was asked{about}")
     return ", and ".join(parts) if absent else parts[0]
 
 

@@ -1,7 +1,8 @@
 """How the chat page draws a conversation: each answer with its marking banner, linked [n]
-markers, unsupported sentences marked and refusals shown as refusals; and beside it the
-sources of the selected answer, each with its quote highlighted in its passage and the
-whole page's text on request."""
+markers, unsupported sentences marked, refusals shown as refusals and the backend that
+answered; and beside it the sources of every answer (the selected answer's first), each with
+its quote highlighted in its passage and the whole page's text on request, so that a [n] in
+any answer, not only the selected one, opens that answer's source n."""
 
 from __future__ import annotations
 
@@ -77,9 +78,9 @@ def render_answer(turn: Turn, index: int) -> None:
                  format_func=lambda n: f"[{n}]", on_change=_picked, args=(index,),
                  help="Show this source beside the conversation")
     timings = answer.timings_ms
-    if timings:
-        total = sum(v for k, v in timings.items())
-        st.caption(f"{answer.mode} · {total:.0f} ms")
+    total = f" · {sum(timings.values()):.0f} ms" if timings else ""
+    by = f" · answered by {escape_markdown(answer.backend)}" if answer.backend else ""
+    st.caption(f"{answer.mode}{total}{by}")
 
 
 def render_turn(turn: Turn, index: int) -> None:
@@ -95,6 +96,9 @@ def _page(_store, store_key: str, doc_id: str, page: int) -> str:
 
 
 def render_sources(turns: list[Turn], store) -> None:
+    """Every answer's sources: the selected answer's (the latest by default) first, then the
+    others newest first. Each card carries its anchor, so a marker of any answer scrolls to
+    its own source."""
     if not turns:
         st.info("Ask a question: the sources of each answer appear here, with the quoted sentence "
                 "highlighted in its passage.", icon=":material/menu_book:")
@@ -102,7 +106,13 @@ def render_sources(turns: list[Turn], store) -> None:
     index = st.session_state.get(SELECTED_TURN)
     if index is None or not 0 <= index < len(turns):
         index = len(turns) - 1
-    turn = turns[index]
+    for position, i in enumerate([index] + [i for i in reversed(range(len(turns))) if i != index]):
+        if position:
+            st.divider()
+        render_turn_sources(turns[i], i, store)
+
+
+def render_turn_sources(turn: Turn, index: int, store) -> None:
     answer = turn.answer
     sources = answer.citations or answer.closest
     st.subheader("Sources" if answer.citations else "Closest passages")
