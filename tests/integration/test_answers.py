@@ -82,7 +82,7 @@ def test_follow_up_uses_the_conversation(assistant):
 
 def test_audit_log_records_what_informed_the_answer(assistant, bundled_store):
     answer = assistant.ask("Who leads ODC Marenta?", user="planner1")
-    entry = assistant.access.audit.entries()[-1]
+    entry = assistant.audit.entries()[-1]
     assert entry["question"] == "Who leads ODC Marenta?" and entry["user"] == "planner1"
     assert entry["cited"] == [{"doc_id": c.doc_id, "chunk_id": c.chunk_id, "page": c.page, "section": c.section}
                               for c in answer.citations]
@@ -151,17 +151,17 @@ def test_why_is_answered_with_the_cause(assistant):
 
 
 def test_a_refusal_does_not_say_a_term_is_unmentioned_beside_a_passage_that_shows_it(assistant):
-    """The closest passage of this refusal names the Ambassador; the refusal said 'the passages
-    found do not mention Ambassador' beside it."""
+    """The closest passages of this refusal name Estrovia; the refusal said 'the passages found
+    do not mention Estrovia' beside them."""
     from assistant.core.question_analysis import mentions
 
-    answer = assistant.ask("Who is the U.S. Ambassador to Marenta?")
+    answer = assistant.ask("What is Estrovia's FY2027 FMF planning figure?")
     assert answer.refused and answer.closest
     passages = {p.chunk_id: p for p in assistant.search.search(answer.question, assistant.k)}
     shown = " ".join(f"{passages[c.chunk_id].title} {passages[c.chunk_id].heading_path} {passages[c.chunk_id].text}"
                      for c in answer.closest)
-    assert mentions("Ambassador", shown), "the case no longer shows the failure: pick another question"
-    assert "do not mention Ambassador" not in answer.answer
+    assert mentions("Estrovia", shown), "the case no longer shows the failure: pick another question"
+    assert "do not mention Estrovia" not in answer.answer and "mention Estrovia but do not say" in answer.answer
     said_missing = answer.answer.split("do not mention ", 1)[1].split(".")[0] if "do not mention" in answer.answer else ""
     for term in filter(None, (t.strip() for t in said_missing.split(","))):
         assert not mentions(term.split(", and")[0], shown), term

@@ -110,7 +110,7 @@ def test_streaming_and_the_assistants_own_profile(marked_store, embedder, users)
     assert not answer.refused and "$2 million" in answer.answer and answer.marking == "CUI"
     kestrel = [piece for piece in assistant.stream("What does Project KESTREL share with the Royal Navy?",
                                                    user="someone")][-1]
-    assert "six hours" not in kestrel.answer and assistant.access.audit.entries()[-1]["user"] == "someone"
+    assert "six hours" not in kestrel.answer and assistant.audit.entries()[-1]["user"] == "someone"
     # the profile is the assistant's, set once: a call cannot widen it
     with pytest.raises(ValueError, match="for_profile"):
         list(assistant.stream("What does Project KESTREL share with the Royal Navy?", user=users["briton"]))
