@@ -20,7 +20,7 @@ def sidebar_texts(at, kind: str) -> list[str]:
 
 def test_an_endpoint_typed_in_is_tested_and_comes_back_next_session(corpus_store, llama_server):
     at = app_test()
-    assert at.selectbox(key="backend").options == ["Extractive (no model)", "Ollama", "OpenAI-compatible endpoint"]
+    assert at.selectbox(key="backend").options == ["Extractive (no model)", "OpenAI-compatible endpoint", "Ollama"]
     at.selectbox(key="backend").select("openai").run()
     at.text_input(key="llm_base_url").input(llama_server).run()
     at.text_input(key="llm_model").input("smollm2-135m").run()

@@ -108,7 +108,7 @@ def test_an_empty_store_gets_one_clear_message(tmp_path):
 def test_an_unreachable_llm_endpoint_gets_one_clear_message(corpus_store, monkeypatch):
     monkeypatch.setenv("PLANASSIST_LLM_BASE_URL", f"http://127.0.0.1:{free_port()}/v1")
     at = app_test()
-    assert at.selectbox(key="backend").options == ["Extractive (no model)", "Ollama", "OpenAI-compatible endpoint"]
+    assert at.selectbox(key="backend").options == ["Extractive (no model)", "OpenAI-compatible endpoint", "Ollama"]
     at.selectbox(key="backend").select("openai").run()
     assert any("unreachable" in e.value for e in at.error)  # the status in the sidebar
     ask(at, "What is Zarvia's FY2026 FMF?")
