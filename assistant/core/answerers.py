@@ -25,12 +25,13 @@ from assistant.core.refusals import refusal
 @dataclass(frozen=True)
 class Asked:
     """A question ready to be answered: as the user asked it, as it was searched (rewritten
-    with the conversation), the passages found, best first, and the glossary of the
-    documents the user may see."""
+    with the conversation), the passages found, best first, and the glossary of and reader
+    over the documents the user may see (for an answerer that reads around a passage)."""
     question: str
     standalone: str
     passages: list[Passage]
     glossary: object = None  # assistant.core.acronyms.Glossary
+    reader: object = None  # ingest.reader.StoreReader, already narrowed to the user
 
     @property
     def rewritten(self) -> str | None:

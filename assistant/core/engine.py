@@ -83,7 +83,7 @@ class Assistant:
         standalone = self.answerer.rewrite(question, list(history))
         timings["rewrite"] = (time.perf_counter() - started) * 1000
         passages = self.search.search(standalone, k or self.k, filters, timings)
-        return Asked(question, standalone, passages, self.search.glossary), timings
+        return Asked(question, standalone, passages, self.search.glossary, self.store), timings
 
     def ask(self, question: str, history: list[str] = (), k: int | None = None,
             filters: Filters | None = None, user: str | UserProfile | None = None) -> Answer:
