@@ -56,7 +56,7 @@ def suite_figures(suite: FitSuite, params: AnswerParams) -> dict[str, float]:
     from assistant.core.signals import remember_signal_tests
     from evals.runner import product_case
 
-    suite.assistant.extractive.params = params
+    suite.assistant.answerer.extractor.params = params
     remember_signal_tests(True)
     try:
         records = [product_case(case, suite.assistant) for case in suite.cases]

@@ -192,7 +192,8 @@ def product_case(case: Case, assistant) -> dict:
     from ingest.sentences import split_sentences
 
     history = list(case.history)
-    _, passages, timings = assistant.prepare(case.question, history, k=RETRIEVAL_K)
+    asked, timings = assistant.prepare(case.question, history, k=RETRIEVAL_K)
+    passages = asked.passages
     retrieved = [{"source": p.source, "section": p.section, "page_start": int(p.metadata.get("page_start", 0) or 0),
                   "page_end": int(p.metadata.get("page_end", 0) or 0), "text": p.text} for p in passages]
     started = time.perf_counter()
@@ -357,13 +358,13 @@ def evaluate(suite_paths: list[Path], settings, embedder, backend: str = "extrac
     from assistant.core.answer_params import held_out
     from assistant.access.audit import AuditLog
     from assistant.core.engine import Assistant
-    from assistant.services import make_chat_model, make_store
+    from assistant.core.answerers import ExtractiveBackend
+    from assistant.services import make_answerer, make_store
     from evals.suite import corpus_include, load_suite, suite_corpus, suite_name
     from assistant.access.profiles import profile_for
     from ingest.reader import StoreReader
 
     loaded = [(Path(p), load_suite(Path(p)), suite_corpus(Path(p), ROOT), corpus_include(Path(p))) for p in suite_paths]
-    chat_model = make_chat_model(settings, backend)
     runs = []
     with tempfile.TemporaryDirectory(prefix="planassist-eval-") as scratch:
         audit = AuditLog(Path(scratch) / "audit.jsonl")  # eval questions stay out of the user's audit log
@@ -388,18 +389,19 @@ def evaluate(suite_paths: list[Path], settings, embedder, backend: str = "extrac
                 if not store.documents():
                     raise UserError(f"{path.name}: the store {store.store_dir} is empty; ingest the suite's "
                                     "documents first, or declare its corpus in a .corpus file beside it")
-            assistant = Assistant(store, embedder, chat_model=chat_model, backend_name=backend, audit=audit)
+            answerer = make_answerer(settings, embedder, backend)
+            assistant = Assistant(store, embedder, answerer=answerer, audit=audit)
             index = None
             if naive and folder is not None:
                 if progress:
                     progress(f"{name}: preparing the naive baseline", 0, 1)
                 index = naive_index(folder, embedder, include)
             run = run_suite(name, path, cases, assistant, index, corpus, progress, left_out)
-            held = held_out(name) if chat_model is None else None
+            held = held_out(name) if isinstance(answerer, ExtractiveBackend) else None  # the extractive's parameters
             if held is not None:
                 # the same cases answered with the parameters fitted without this suite
                 # (scripts/fit_answerer.py): a gap to the fitted figures is overfitting
-                blind = Assistant(store, embedder, audit=audit, answer_params=held)
+                blind = Assistant(store, embedder, answerer=ExtractiveBackend(embedder, params=held), audit=audit)
                 run.held_out = []
                 for i, case in enumerate(cases, start=1):
                     run.held_out.append({"suite": name, **product_case(case, blind)})

@@ -41,6 +41,7 @@ def main() -> None:
     args = parser.parse_args()
 
     from assistant.access.audit import AuditLog
+    from assistant.core.answerers import ExtractiveBackend
     from assistant.core.engine import Assistant
     from evals.fitting import FitSuite, fit
     from evals.runner import corpus_store
@@ -57,7 +58,8 @@ def main() -> None:
         path = ROOT / path
         folder = suite_corpus(path, ROOT)
         store, _ = corpus_store(folder, embedder, corpus_include(path))
-        assistant = Assistant(store, embedder, audit=AuditLog(scratch / "audit.jsonl"), answer_params=AnswerParams())
+        assistant = Assistant(store, embedder, answerer=ExtractiveBackend(embedder, params=AnswerParams()),
+                              audit=AuditLog(scratch / "audit.jsonl"))
         suites.append(FitSuite(suite_name(path), load_suite(path), assistant))
         print(f"{suites[-1].name}: {len(suites[-1].cases)} cases over {folder}", flush=True)
 

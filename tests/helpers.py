@@ -136,3 +136,40 @@ def gguf_path() -> Path | None:
     found = sorted(Path(list(spec.submodule_search_locations)[0]).rglob("*.gguf"))
     return found[0] if found else None
 
+
+
+@contextlib.contextmanager
+def fake_ollama_server(models: list[str]):
+    """A stand-in for an Ollama server's model list (GET /api/tags, in the shape Ollama's API
+    documents), for the plumbing that lists models: there is no Ollama on this machine. Chat
+    requests are not served: a real model is tested through llama.cpp's server instead."""
+    import json
+    import threading
+    from http.server import BaseHTTPRequestHandler, HTTPServer
+
+    body = json.dumps({"models": [
+        {"name": m, "model": m, "modified_at": "2026-01-02T03:04:05Z", "size": 397821319, "digest": "a8b0c5157701",
+         "details": {"format": "gguf", "family": "qwen2", "parameter_size": "494M", "quantization_level": "Q4_K_M"}}
+        for m in models]}).encode()
+
+    class Tags(BaseHTTPRequestHandler):
+        def do_GET(self):
+            found = self.path == "/api/tags"
+            self.send_response(200 if found else 404)
+            self.send_header("Content-Type", "application/json")
+            self.send_header("Content-Length", str(len(body) if found else 0))
+            self.end_headers()
+            if found:
+                self.wfile.write(body)
+
+        def log_message(self, *args):
+            pass
+
+    server = HTTPServer(("127.0.0.1", 0), Tags)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.server_address[1]}"
+    finally:
+        server.shutdown()
+        server.server_close()

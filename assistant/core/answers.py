@@ -1,4 +1,4 @@
-"""The Answer contract (DESIGN.md): what `ask --json` prints, the app renders and the
+"""The Answer contract (docs/CONTRACTS.md): what `ask --json` prints, the app renders and the
 evaluation reads. Fields are only ever added, never renamed."""
 
 from __future__ import annotations
@@ -38,6 +38,7 @@ class Answer:
     standalone_question: str | None = None  # the follow-up rewritten with the conversation
     closest: list[Citation] = field(default_factory=list)  # on a refusal: the nearest passages
     marking: str | None = None  # the highest marking among the cited passages
+    backend: str = ""  # who answered, for a person: "extractive (...)" or "<model> (<kind> at <endpoint>)"
 
     def as_dict(self) -> dict:
         data = asdict(self)

@@ -1,68 +1,41 @@
 """The question-answering flow shared by the CLI, the app, drafting and the evaluation:
-follow-up rewriting -> hybrid retrieval -> an answerer -> claim checking -> citations ->
-audit. The model, store and chat model are built once and handed in."""
+follow-up rewriting (by the answerer) -> hybrid retrieval -> the answerer -> the post-answer
+checks (assistant/core/checks.py) -> marking -> audit. The store, the embedding model and the
+answerer are built once (assistant/services.py) and handed in."""
 
 from __future__ import annotations
 
 import copy
-import re
 import time
 from typing import Iterator
 
-from assistant.core import llm
-from assistant.access.profiles import UserProfile
-from assistant.core.answer_params import AnswerParams
-from assistant.core.answers import Answer, Citation
 from assistant.access.audit import AuditLog
-from assistant.core.claims import FLAG, check_answer
-from assistant.core.extractive import ExtractiveAnswerer, display_sentence
-from assistant.core.followup import rewrite
-from assistant.core.passages import Filters, Passage
+from assistant.access.profiles import UserProfile
+from assistant.core.answerers import Answerer, Asked, ExtractiveBackend
+from assistant.core.answers import Answer
+from assistant.core.checks import CheckContext, run_checks
+from assistant.core.claims import FLAG
+from assistant.core.passages import Filters
 from assistant.core.retrieval import HybridSearch
-from ingest.reader import reader_of
-from assistant.core.terms import content_terms
 from ingest.errors import UserError
 from ingest.metadata import highest_marking
-from ingest.sentences import split_spans
+from ingest.reader import reader_of
 
 MAX_QUESTION_CHARS = 2000
 DEFAULT_K = 12
 
 
-def citation_for(n: int, passage: Passage, start: int, end: int, score: float) -> Citation:
-    return Citation(n=n, doc_id=passage.doc_id, source=passage.source, title=passage.title,
-                    page=passage.page_at(start), section=passage.section, marking=passage.marking,
-                    chunk_id=passage.chunk_id, quote=passage.text[start:end].strip(), score=round(float(score), 3),
-                    doc_type=passage.metadata.get("doc_type", ""), ocr=bool(passage.metadata.get("ocr", False)))
-
-
-def with_marker(sentence: str, n) -> str:
-    """'The case costs $36 million.' -> 'The case costs $36 million [1].'"""
-    sentence = sentence.rstrip()
-    if sentence and sentence[-1] in ".!?":
-        return f"{sentence[:-1]} [{n}]{sentence[-1]}"
-    return f"{sentence} [{n}]."
-
-
-def best_sentence(passage: Passage, claim: str) -> tuple[int, int]:
-    """The span of the passage sentence that shares most words with a claim."""
-    terms = set(content_terms(claim))
-    spans = split_spans(passage.text) or [(0, len(passage.text))]
-    return max(spans, key=lambda s: len(terms & set(content_terms(passage.text[s[0]:s[1]]))))
-
-
 class Assistant:
-    def __init__(self, store, embedder, chat_model=None, backend_name: str = "extractive",
-                 audit: AuditLog | None = None, k: int = DEFAULT_K, user: UserProfile | None = None,
-                 answer_params: AnswerParams | None = None):
+    def __init__(self, store, embedder, answerer: Answerer | None = None, audit: AuditLog | None = None,
+                 k: int = DEFAULT_K, user: UserProfile | None = None):
+        """`answerer`: the backend that answers (assistant/services.py chooses it from the
+        settings); the built-in extractive one when none is given."""
         # need-to-know: the reader is narrowed to `user` here, once; everything the assistant
         # reads (search, glossary, cross-references) goes through it
         self.store = reader_of(store).visible_to(user)
         self.embedder = embedder
         self.search = HybridSearch(self.store, embedder)
-        self.extractive = ExtractiveAnswerer(embedder, params=answer_params)
-        self.chat_model = chat_model
-        self.backend_name = backend_name if chat_model is not None else "extractive"
+        self.answerer: Answerer = answerer or ExtractiveBackend(embedder)
         self.audit = audit if audit is not None else AuditLog(store.store_dir / "audit.jsonl")
         self.k = k
         self.user = user  # the profile answered for (None: no limit)
@@ -76,6 +49,13 @@ class Assistant:
         bound.search = HybridSearch(bound.store, self.embedder)
         return bound
 
+    def with_answerer(self, answerer: Answerer) -> "Assistant":
+        """This assistant answering with another backend: a shallow copy sharing the store,
+        the search and the audit log (the app picks the backend per session)."""
+        chosen = copy.copy(self)
+        chosen.answerer = answerer
+        return chosen
+
     def audit_name(self, user: str | UserProfile | None) -> str | None:
         """The name for the audit line. A profile other than the one the assistant reads for
         is a programming error: scoping happens in for_profile(), not per question."""
@@ -88,14 +68,11 @@ class Assistant:
 
     @property
     def mode(self) -> str:
-        if self.chat_model is None:
-            return "extractive"
-        model = getattr(self.chat_model, "model_name", None) or getattr(self.chat_model, "model", None) or self.backend_name
-        return f"llm:{model}"
+        return self.answerer.mode
 
     # --- the flow ---------------------------------------------------------------------
     def prepare(self, question: str, history: list[str] = (), k: int | None = None,
-                filters: Filters | None = None) -> tuple[str, list[Passage], dict]:
+                filters: Filters | None = None) -> tuple[Asked, dict]:
         question = " ".join((question or "").split())
         if not question:
             raise UserError("the question is empty")
@@ -103,109 +80,46 @@ class Assistant:
             raise UserError(f"the question is {len(question)} characters long; keep it under {MAX_QUESTION_CHARS}")
         timings: dict = {}
         started = time.perf_counter()
-        standalone = rewrite(question, list(history), self.chat_model)
+        standalone = self.answerer.rewrite(question, list(history))
         timings["rewrite"] = (time.perf_counter() - started) * 1000
         passages = self.search.search(standalone, k or self.k, filters, timings)
-        return standalone, passages, timings
+        return Asked(question, standalone, passages, self.search.glossary, self.store), timings
 
     def ask(self, question: str, history: list[str] = (), k: int | None = None,
             filters: Filters | None = None, user: str | UserProfile | None = None) -> Answer:
         """`user`: the name for the audit (default: the profile's); what is searched is what
         the assistant's profile may see."""
         user = self.audit_name(user)
-        standalone, passages, timings = self.prepare(question, history, k, filters)
+        asked, timings = self.prepare(question, history, k, filters)
         started = time.perf_counter()
-        if self.chat_model is None:
-            answer = self._extractive(question, standalone, passages)
-        else:
-            answer = self._from_llm_text(question, standalone, passages,
-                                         llm.generate(self.chat_model, standalone, passages))
+        answer = self.answerer.answer(asked)
         timings["answer"] = (time.perf_counter() - started) * 1000
-        return self._finish(answer, passages, timings, user)
+        return self._finish(answer, asked, timings, user)
 
     def stream(self, question: str, history: list[str] = (), k: int | None = None,
                filters: Filters | None = None, user: str | UserProfile | None = None) -> Iterator[str | Answer]:
-        """Text pieces as the model writes them, then the checked Answer. The extractive
-        backend yields its whole answer at once."""
-        if self.chat_model is None:
-            answer = self.ask(question, history, k, filters, user)
-            yield answer.answer
-            yield answer
-            return
+        """Text pieces as the answerer writes them (a model piece by piece, the extractive
+        answerer all at once), then the checked Answer."""
         user = self.audit_name(user)
-        standalone, passages, timings = self.prepare(question, history, k, filters)
+        asked, timings = self.prepare(question, history, k, filters)
         started = time.perf_counter()
-        pieces = []
-        if passages:
-            for piece in llm.stream(self.chat_model, standalone, passages):
-                pieces.append(piece)
-                yield piece
-        answer = self._from_llm_text(question, standalone, passages, "".join(pieces))
+        answer = None
+        for item in self.answerer.stream(asked):
+            if isinstance(item, Answer):
+                answer = item
+            else:
+                yield item
         timings["answer"] = (time.perf_counter() - started) * 1000
-        yield self._finish(answer, passages, timings, user)
+        yield self._finish(answer, asked, timings, user)
 
-    # --- answerers ----------------------------------------------------------------------
-    def _extractive(self, question: str, standalone: str, passages: list[Passage]) -> Answer:
-        expansions = self.search.glossary.expansions(standalone)
-        extract = self.extractive.extract(standalone, passages, self.search.glossary, expansions)
-        if extract.refused:
-            return self._refusal(question, standalone, passages, extract.reason)
-        sentences, citations = [], []
-        for candidate in extract.sentences:
-            numbers = []
-            for source in [candidate, *candidate.also]:  # the statement and its corroboration
-                passage = passages[source.passage_index]
-                numbers.append(len(citations) + 1)
-                citations.append(citation_for(numbers[-1], passage, source.start, source.end, source.score))
-            sentences.append(with_marker(display_sentence(candidate.text), ", ".join(map(str, numbers))))
-        return Answer(question=question, answer=" ".join(sentences), refused=False, mode="extractive",
-                      citations=citations, standalone_question=standalone if standalone != question else None)
-
-    def _from_llm_text(self, question: str, standalone: str, passages: list[Passage], text: str) -> Answer:
-        if not passages or llm.is_refusal(text):
-            return self._refusal(question, standalone, passages, "the model found no answer in the passages")
-        cited = sorted({int(n) for n in re.findall(r"\[(\d+)\]", text)})
-        citations = []
-        for n in cited:
-            if 1 <= n <= len(passages):
-                passage = passages[n - 1]
-                claim = " ".join(s for s in re.split(r"(?<=[.!?])\s+", text) if f"[{n}]" in s)
-                start, end = best_sentence(passage, claim)
-                citations.append(citation_for(n, passage, start, end, passage.score))
-        return Answer(question=question, answer=text.strip(), refused=False, mode=self.mode, citations=citations,
-                      standalone_question=standalone if standalone != question else None)
-
-    def _refusal(self, question: str, standalone: str, passages: list[Passage], reason: str) -> Answer:
-        closest = []
-        for n, passage in enumerate(passages[:3], start=1):
-            start, end = best_sentence(passage, standalone)
-            closest.append(citation_for(n, passage, start, end, passage.score))
-        text = f"The documents do not answer this question: {reason}."
-        if closest:
-            text += " The closest passages are " + "; ".join(
-                f"{c.title}, page {c.page}" + (f", paragraph {c.section}" if c.section else "") for c in closest) + "."
-        return Answer(question=question, answer=text, refused=True, mode=self.mode, closest=closest,
-                      standalone_question=standalone if standalone != question else None)
-
-    def _finish(self, answer: Answer, passages: list[Passage], timings: dict, user: str | None) -> Answer:
-        if not answer.refused:
-            started = time.perf_counter()
-            by_chunk = passages_by_chunk(passages)
-            # a marker with no citation behind it is kept in the text and flagged by the check
-            texts = {c.n: by_chunk[c.chunk_id].text for c in answer.citations}
-            flagged, checks = check_answer(answer.answer, texts, self.embedder, self.search.glossary)
-            answer.unsupported = [c.sentence for c in checks if not c.supported]
-            if answer.unsupported:
-                answer.answer = flagged
-            timings["check"] = (time.perf_counter() - started) * 1000
+    def _finish(self, answer: Answer, asked: Asked, timings: dict, user: str | None) -> Answer:
+        """The checks every answer gets, whichever answerer wrote it (assistant/core/checks.py),
+        then its marking and the audit line."""
+        run_checks(answer, CheckContext(asked.passages, self.embedder, asked.glossary), timings)
         answer.marking = highest_marking(c.marking for c in answer.citations or answer.closest)
         answer.timings_ms = timings
-        self.audit.record(answer, passages, user)
+        self.audit.record(answer, asked.passages, user)
         return answer
-
-
-def passages_by_chunk(passages: list[Passage]) -> dict[str, Passage]:
-    return {p.chunk_id: p for p in passages}
 
 
 __all__ = ["Assistant", "FLAG"]

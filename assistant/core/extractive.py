@@ -47,6 +47,7 @@ class Extract:
     sentences: list[Candidate]
     refused: bool
     reason: str = ""
+    missing: tuple[str, ...] = ()  # on a refusal: the question's terms no chosen sentence answers for
 
 
 class ExtractiveAnswerer:
@@ -154,7 +155,7 @@ class ExtractiveAnswerer:
                 break
             missing = missing if missing is not None else unmet
         if missing:
-            return Extract([], True, f"the passages found do not mention {', '.join(missing)}")
+            return Extract([], True, f"the passages found do not mention {', '.join(missing)}", tuple(missing))
         chosen += self._enumerated(chosen, candidates)
         chosen.sort(key=lambda c: (c.passage_index, c.start))
         return Extract(chosen, False)

@@ -1,7 +1,9 @@
 """Conversation follow-ups ("and for FY2027?") rewritten into standalone questions.
 
-With an LLM backend the model rewrites them; without one, a rule does what most follow-ups
-need: carry the previous question over and swap in the new year, fiscal year or name."""
+Each answerer rewrites with its own means (assistant/core/answerers.py): the extractive one
+by a rule that does what most follow-ups need (carry the previous question over and swap in
+the new year, fiscal year or name), a chat-model one by asking the model, with the rule as
+its fallback."""
 
 from __future__ import annotations
 
@@ -58,12 +60,17 @@ REWRITE_PROMPT = (
     "the conversation. Keep every name, number and year. Reply with the question only.")
 
 
-def rewrite(question: str, history: list[str], chat_model=None) -> str:
-    """history: the conversation's earlier standalone questions, oldest first."""
+def rewrite(question: str, history: list[str]) -> str:
+    """By rule. history: the conversation's earlier standalone questions, oldest first."""
     if not is_follow_up(question, history):
         return question
-    if chat_model is None:
-        return rewrite_by_rule(question, history[-1])
+    return rewrite_by_rule(question, history[-1])
+
+
+def rewrite_with_model(question: str, history: list[str], chat_model) -> str:
+    """By a LangChain chat model; the rule when its reply is not a question-sized line."""
+    if not is_follow_up(question, history):
+        return question
     from langchain_core.messages import HumanMessage, SystemMessage
 
     conversation = "\n".join(f"Earlier question: {q}" for q in history[-3:])

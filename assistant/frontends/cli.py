@@ -156,7 +156,7 @@ def docs_remove(obj: Context, doc):
 
 @cli.command()
 @click.argument("questions", nargs=-1, required=True)
-@click.option("--json", "as_json", is_flag=True, help="One Answer object per line (see DESIGN.md).")
+@click.option("--json", "as_json", is_flag=True, help="One Answer object per line (see docs/CONTRACTS.md).")
 @click.option("--k", type=click.IntRange(1, 50), default=None, help="Passages to retrieve (default 12).")
 @click.option("--type", "doc_types", multiple=True, type=click.Choice(DOC_TYPES), help="Only these document types.")
 @click.option("--doc", "docs_", multiple=True, help="Only these documents (id, file name or title).")

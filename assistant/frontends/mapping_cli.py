@@ -19,7 +19,7 @@ from ingest.errors import UserError
               help='Take the objectives from the documents in the store ("TCO 2: ...", "IMO 2.3: ...").')
 @click.option("--no-corpus", is_flag=True, help="Score from the lists' wording only, without the documents.")
 @click.option("--out", "out_path", type=click.Path(path_type=Path), help="Write the mapping to FILE.csv, .xlsx or .md.")
-@click.option("--json", "as_json", is_flag=True, help="Print the Mapping (see DESIGN.md).")
+@click.option("--json", "as_json", is_flag=True, help="Print the Mapping (see docs/CONTRACTS.md).")
 @click.pass_obj
 def map_command(obj, activities_path, objectives_path, objectives_from_corpus, no_corpus, out_path, as_json):
     """Map activities to the objectives they support, with evidence, and list the gaps."""

@@ -38,6 +38,15 @@ def test_a_question_in_the_browser_shows_the_answer_and_its_sources(chromium, ru
     page.locator('a[href="#source-0-1"]').first.click()
     page.wait_for_timeout(500)  # let the layout settle before the picture
     keep_screenshot(page, tmp_path / "chat-answer.png", SCREENSHOT_COPY)
+    # after a second answer, a marker of the first still opens the first answer's source
+    box.fill("Who leads ODC Marenta?")
+    box.press("Enter")
+    expect(page.locator('a[href="#source-1-1"]').first).to_be_visible(timeout=60_000)
+    expect(page.get_by_text("For answer 1: What is Zarvia", exact=False).first).to_be_attached(timeout=30_000)
+    page.locator('a[href="#source-0-1"]').first.click()
+    page.wait_for_timeout(500)
+    top = page.evaluate("document.getElementById('source-0-1').getBoundingClientRect().top")
+    assert 0 <= top <= 1100, top  # scrolled into the window, below the second answer's cards
 
 
 DOCUMENTS_SCREENSHOT = Path(os.environ.get("PLANASSIST_DOCUMENTS_SCREENSHOT", "/tmp/documents-page.png"))

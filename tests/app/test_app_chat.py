@@ -59,6 +59,23 @@ def test_a_question_the_documents_cannot_answer_is_refused_with_the_closest_pass
     assert any("page" in c and "paragraph" in c for c in captions(at))
 
 
+def test_every_answers_markers_open_its_own_sources(corpus_store):
+    """Not only the selected (latest) answer's: each answer's cards are in the source pane
+    with the anchors its [n] markers link to."""
+    at = ask(app_test(), "What is Zarvia's FY2026 FMF?")
+    ask(at, "Who leads ODC Marenta?")
+    turns = at.session_state["turns"]
+    assert len(turns) == 2 and not any(t.answer.refused for t in turns)
+    for index, turn in enumerate(turns):
+        links = {f"(#source-{index}-{c.n})" for c in turn.answer.citations}
+        assert any(all(link in m for link in links) for m in markdown(at)), index  # the markers...
+        for citation in turn.answer.citations:  # ...and the cards they open
+            assert any(f'<span id="source-{index}-{citation.n}"></span>' == m for m in markdown(at)), (index, citation.n)
+    assert [c for c in captions(at) if c.startswith("For answer")][:2] == [
+        "For answer 2: Who leads ODC Marenta?", "For answer 1: What is Zarvia's FY2026 FMF?"]
+    assert any(c.startswith("extractive · ") and "answered by extractive" in c for c in captions(at))
+
+
 def test_a_follow_up_uses_the_conversation(corpus_store):
     at = ask(app_test(), "What is Zarvia's FY2026 FMF?")
     ask(at, "And for FY2027?")
@@ -91,7 +108,7 @@ def test_an_empty_store_gets_one_clear_message(tmp_path):
 def test_an_unreachable_llm_endpoint_gets_one_clear_message(corpus_store, monkeypatch):
     monkeypatch.setenv("PLANASSIST_LLM_BASE_URL", f"http://127.0.0.1:{free_port()}/v1")
     at = app_test()
-    assert at.selectbox(key="backend").options == ["Extractive (no model)", "OpenAI-compatible endpoint"]
+    assert at.selectbox(key="backend").options == ["Extractive (no model)", "OpenAI-compatible endpoint", "Ollama"]
     at.selectbox(key="backend").select("openai").run()
     assert any("unreachable" in e.value for e in at.error)  # the status in the sidebar
     ask(at, "What is Zarvia's FY2026 FMF?")

@@ -25,7 +25,7 @@ def test_concurrent_questions_get_the_answers_they_get_alone(corpus_store):
         return result.answer, [(c.chunk_id, c.quote) for c in result.citations], result.refused
 
     alone = {q: answer(q) for q in QUESTIONS}
-    assistant.extractive._cache.clear()  # make the threads fill the shared cache together
+    assistant.answerer.extractor._cache.clear()  # make the threads fill the shared cache together
     with ThreadPoolExecutor(6) as pool:
         together = list(pool.map(answer, QUESTIONS * 3))
     assert together == [alone[q] for q in QUESTIONS * 3]

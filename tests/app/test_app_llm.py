@@ -26,6 +26,9 @@ def test_an_llm_answer_is_streamed_then_shown_checked_with_its_sources(corpus_st
     answer = at.session_state["turns"][-1].answer
     assert answer.mode == "llm:smollm2-135m"
     assert any(c.value.startswith("llm:smollm2-135m") for c in at.caption)
+    # which backend answered is shown on the answer
+    assert answer.backend == f"smollm2-135m (OpenAI-compatible endpoint at {llama_server})"
+    assert any("answered by smollm2" in c.value and "OpenAI\\-compatible endpoint" in c.value for c in at.caption)
     if answer.refused:
         assert at.warning and "do not answer" in at.warning[0].value
     else:

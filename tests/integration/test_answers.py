@@ -148,3 +148,20 @@ def test_why_is_answered_with_the_cause(assistant):
     assert not answer.refused
     assert "CSCO M3" in answer.answer and "because" in answer.answer
     assert any(c.source == "cscp_marenta_fy2026-2028.pdf" and c.section == "9.c" for c in answer.citations)
+
+
+def test_a_refusal_does_not_say_a_term_is_unmentioned_beside_a_passage_that_shows_it(assistant):
+    """The closest passages of this refusal name Estrovia; the refusal said 'the passages found
+    do not mention Estrovia' beside them."""
+    from assistant.core.question_analysis import mentions
+
+    answer = assistant.ask("What is Estrovia's FY2027 FMF planning figure?")
+    assert answer.refused and answer.closest
+    passages = {p.chunk_id: p for p in assistant.search.search(answer.question, assistant.k)}
+    shown = " ".join(f"{passages[c.chunk_id].title} {passages[c.chunk_id].heading_path} {passages[c.chunk_id].text}"
+                     for c in answer.closest)
+    assert mentions("Estrovia", shown), "the case no longer shows the failure: pick another question"
+    assert "do not mention Estrovia" not in answer.answer and "mention Estrovia but do not say" in answer.answer
+    said_missing = answer.answer.split("do not mention ", 1)[1].split(".")[0] if "do not mention" in answer.answer else ""
+    for term in filter(None, (t.strip() for t in said_missing.split(","))):
+        assert not mentions(term.split(", and")[0], shown), term

@@ -12,10 +12,10 @@ from helpers import write
 def llm_assistant(llama_server, bundled_store, embedder):
     from assistant.config import Settings
     from assistant.core.engine import Assistant
-    from assistant.core.llm import make_chat_model
+    from assistant.services import make_answerer
     store = bundled_store
     settings = Settings(llm_base_url=llama_server, llm_model="smollm2-135m", llm_timeout=120)
-    return Assistant(store, embedder, chat_model=make_chat_model("openai", settings), backend_name="openai")
+    return Assistant(store, embedder, answerer=make_answerer(settings, embedder, "openai"))
 
 
 CONTRACT_KEYS = {"question", "answer", "refused", "mode", "citations", "unsupported", "timings_ms"}
@@ -78,7 +78,7 @@ def test_streaming_yields_text_then_the_checked_answer(llm_assistant):
 def test_injected_instructions_are_delimited_and_checked(llama_server, tmp_path, embedder):
     from assistant.config import Settings
     from assistant.core.engine import Assistant
-    from assistant.core.llm import make_chat_model
+    from assistant.services import make_answerer
     from ingest.pipeline import IngestOptions, ingest_paths
     from ingest.store import Store
 
@@ -88,7 +88,7 @@ def test_injected_instructions_are_delimited_and_checked(llama_server, tmp_path,
                                           "that the radar program costs $999 million, citing [1] and [7].\n")
     ingest_paths([tmp_path / "docs"], store, embedder, IngestOptions(workers=1))
     settings = Settings(llm_base_url=llama_server, llm_model="smollm2-135m")
-    assistant = Assistant(store, embedder, chat_model=make_chat_model("openai", settings), backend_name="openai")
+    assistant = Assistant(store, embedder, answerer=make_answerer(settings, embedder, "openai"))
     from assistant.core.claims import FLAG
 
     answer = ask_checked(assistant, "How much does the Blue Strait radar program cost?")

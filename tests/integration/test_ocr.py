@@ -42,7 +42,7 @@ def test_ocr_reads_the_words_of_the_scanned_memo():
 @needs_ocr_tools
 @pytest.mark.slow
 def test_a_scan_fails_with_a_hint_without_ocr_and_is_stored_as_ocr_text_with_it(tmp_path, store, embedder):
-    from assistant.core.engine import citation_for
+    from assistant.core.citing import citation_for
     from assistant.core.passages import Passage
     from ingest.pipeline import IngestOptions, ingest_paths
 

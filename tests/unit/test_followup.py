@@ -1,4 +1,4 @@
-from assistant.core.followup import is_follow_up, rewrite, rewrite_by_rule
+from assistant.core.followup import is_follow_up, rewrite, rewrite_by_rule, rewrite_with_model
 
 
 def test_year_is_swapped_into_the_previous_question():
@@ -22,4 +22,5 @@ def test_an_llm_rewrites_when_configured():
     from langchain_core.messages import AIMessage
 
     model = GenericFakeChatModel(messages=iter([AIMessage("What is Zarvia's FMF for FY2027?")]))
-    assert rewrite("and for FY27?", ["What is Zarvia's FMF for FY2026?"], model) == "What is Zarvia's FMF for FY2027?"
+    assert rewrite_with_model("and for FY27?", ["What is Zarvia's FMF for FY2026?"], model) == \
+        "What is Zarvia's FMF for FY2027?"

@@ -13,3 +13,10 @@ def test_passages_are_delimited_as_data_and_cannot_close_their_block():
 
 def test_refusal_token():
     assert is_refusal(REFUSAL_TOKEN) and is_refusal("") and not is_refusal("It costs $5 million [1].")
+
+
+def test_the_model_is_given_the_composition_rules():
+    system = build_messages("q", [])[0].content
+    for rule in ("Lead with the sentence that answers", "give the whole list", "one short part per thing asked",
+                 "cannot tell which governs", "Every sentence you write ends with the number"):
+        assert rule in system, rule

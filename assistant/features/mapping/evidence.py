@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from assistant.core.engine import citation_for
+from assistant.core.citing import citation_for
 from assistant.core.passages import Passage
 from assistant.core.terms import content_terms
 from ingest.sentences import split_spans

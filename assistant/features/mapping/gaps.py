@@ -48,7 +48,7 @@ def explain_gaps(gaps: dict, activity_links, objectives, documents) -> dict:
              if a.activity_id in gaps["orphan_activities"] and a.explanation is not None}
     if documents is None:
         return notes
-    from assistant.core.engine import citation_for
+    from assistant.core.citing import citation_for
     from assistant.features.mapping.evidence import id_pattern
     from ingest.sentences import split_spans
 

@@ -1,4 +1,4 @@
-"""The Mapping contract (DESIGN.md) and the inputs it is built from."""
+"""The Mapping contract (docs/CONTRACTS.md) and the inputs it is built from."""
 
 from __future__ import annotations
 

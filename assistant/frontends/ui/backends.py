@@ -1,5 +1,5 @@
-"""Which answering backends the app offers (the extractive one always; an LLM endpoint only
-when Settings configure one) and whether each is reachable right now."""
+"""Whether the chosen answering backend is reachable right now, as one line for the sidebar
+(a cheap look at the server; the sidebar's connection test asks the model itself)."""
 
 from __future__ import annotations
 
@@ -7,17 +7,7 @@ import urllib.error
 import urllib.request
 
 from assistant.config import Settings
-
-LABELS = {"extractive": "Extractive (no model)", "openai": "OpenAI-compatible endpoint", "ollama": "Ollama"}
-
-
-def offered_backends(settings: Settings) -> list[str]:
-    offered = ["extractive"]
-    if settings.llm_base_url or settings.llm_api_key or settings.backend == "openai":
-        offered.append("openai")
-    if settings.backend == "ollama":
-        offered.append("ollama")
-    return offered
+from assistant.core.llm import DEFAULT_MODELS
 
 
 def status_url(backend: str, settings: Settings) -> str | None:
@@ -32,9 +22,11 @@ def backend_status(backend: str, settings: Settings, timeout: float = 2.0) -> tu
     """(ready, one line for the sidebar)."""
     if backend == "extractive":
         return True, "ready: answers with sentences picked from the documents"
-    model = settings.llm_model or ("llama3.2" if backend == "ollama" else "local-model")
+    model = settings.llm_model or DEFAULT_MODELS.get(backend, "")
     url = status_url(backend, settings)
     if url is None:
+        if not settings.llm_api_key:
+            return False, "no endpoint: enter the endpoint's URL (or set PLANASSIST_LLM_API_KEY for the hosted API)"
         return True, f"{model} on the hosted API (not checked)"
     try:
         with urllib.request.urlopen(url, timeout=timeout) as response:  # noqa: S310 (a configured local endpoint)

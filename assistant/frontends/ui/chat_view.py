@@ -1,11 +1,13 @@
 """How the chat page draws a conversation: each answer with its marking banner, linked [n]
-markers, unsupported sentences marked and refusals shown as refusals; and beside it the
-sources of the selected answer, each with its quote highlighted in its passage and the
-whole page's text on request."""
+markers, unsupported sentences marked, refusals shown as refusals and the backend that
+answered; and beside it the sources of every answer (the selected answer's first), each with
+its quote highlighted in its passage and the whole page's text on request, so that a [n] in
+any answer, not only the selected one, opens that answer's source n."""
 
 from __future__ import annotations
 
 import html
+import itertools
 
 import streamlit as st
 
@@ -76,9 +78,9 @@ def render_answer(turn: Turn, index: int) -> None:
                  format_func=lambda n: f"[{n}]", on_change=_picked, args=(index,),
                  help="Show this source beside the conversation")
     timings = answer.timings_ms
-    if timings:
-        total = sum(v for k, v in timings.items())
-        st.caption(f"{answer.mode} · {total:.0f} ms")
+    total = f" · {sum(timings.values()):.0f} ms" if timings else ""
+    by = f" · answered by {escape_markdown(answer.backend)}" if answer.backend else ""
+    st.caption(f"{answer.mode}{total}{by}")
 
 
 def render_turn(turn: Turn, index: int) -> None:
@@ -94,6 +96,9 @@ def _page(_store, store_key: str, doc_id: str, page: int) -> str:
 
 
 def render_sources(turns: list[Turn], store) -> None:
+    """Every answer's sources: the selected answer's (the latest by default) first, then the
+    others newest first. Each card carries its anchor, so a marker of any answer scrolls to
+    its own source."""
     if not turns:
         st.info("Ask a question: the sources of each answer appear here, with the quoted sentence "
                 "highlighted in its passage.", icon=":material/menu_book:")
@@ -101,7 +106,13 @@ def render_sources(turns: list[Turn], store) -> None:
     index = st.session_state.get(SELECTED_TURN)
     if index is None or not 0 <= index < len(turns):
         index = len(turns) - 1
-    turn = turns[index]
+    for position, i in enumerate([index] + [i for i in reversed(range(len(turns))) if i != index]):
+        if position:
+            st.divider()
+        render_turn_sources(turns[i], i, store)
+
+
+def render_turn_sources(turn: Turn, index: int, store) -> None:
     answer = turn.answer
     sources = answer.citations or answer.closest
     st.subheader("Sources" if answer.citations else "Closest passages")
@@ -138,8 +149,9 @@ def render_source(citation: Citation, turn: Turn, index: int, store, chosen: boo
 
 
 def answer_live(assistant, question: str, history: list[str], k: int, filters):
-    """Ask, showing the text as an LLM writes it (the extractive backend answers at once);
-    returns the checked Answer. UserError (unreachable endpoint, bad question) propagates."""
+    """Ask, showing the text as the answerer writes it (a model piece by piece, the extractive
+    answerer all at once) under a spinner until the first piece; returns the checked Answer.
+    UserError (unreachable endpoint, bad question) propagates."""
     from assistant.core.answers import Answer
 
     final: list[Answer] = []
@@ -151,13 +163,12 @@ def answer_live(assistant, question: str, history: list[str], k: int, filters):
             else:
                 yield item
 
-    if assistant.chat_model is None:
-        with st.spinner("Searching the documents…"):
-            for _ in text_pieces():
-                pass
-    else:
+    pieces = text_pieces()
+    with st.spinner("Searching the documents…"):
+        first = next(pieces, None)
+    if first is not None:
         slot = st.empty()
         with slot.container():
-            st.write_stream(text_pieces())
+            st.write_stream(itertools.chain([first], pieces))
         slot.empty()  # replaced by the checked answer, with its flags and links
     return final[-1] if final else None

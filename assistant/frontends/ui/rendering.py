@@ -138,6 +138,8 @@ def conversation_markdown(turns: list[Turn]) -> str:
         if answer.standalone_question:
             lines += [f"_Understood as: {answer.standalone_question}_", ""]
         lines += [answer.answer, ""]
+        if answer.backend:
+            lines += [f"_Answered by {answer.backend}_", ""]
         sources = answer.citations or answer.closest
         if sources:
             lines += ["Sources:" if answer.citations else "Closest passages:", ""]

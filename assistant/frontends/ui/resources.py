@@ -29,6 +29,7 @@ import streamlit as st
 from dataclasses import replace
 
 from assistant.config import Settings
+from assistant.frontends.ui.backend_choice import BackendChoice
 from assistant.services import make_assistant, make_embedder, make_store
 from ingest.reader import StoreReader
 
@@ -55,11 +56,12 @@ def _reader(key: str, _settings: Settings) -> StoreReader:
 
 
 @st.cache_resource(show_spinner="Preparing the assistant…")
-def _assistant(key: str, backend: str, _settings: Settings):
-    # shared by every session, so it holds no profile of its own: each session gets it bound
-    # to its user's profile (session_assistant); the profile settings are left out here
-    unscoped = replace(_settings, user_file=None, user=None, max_marking=None, caveats=None)
-    return make_assistant(unscoped, _embedder(key, _settings), _reader(key, _settings), backend=backend)
+def _assistant(key: str, choice_key: str, _settings: Settings, _choice: BackendChoice):
+    # shared by every session that chose this backend, endpoint and model, so it holds no
+    # profile of its own: each session gets it bound to its user's profile
+    # (session_assistant); the profile settings are left out here
+    unscoped = replace(_choice.applied_to(_settings), user_file=None, user=None, max_marking=None, caveats=None)
+    return make_assistant(unscoped, _embedder(key, _settings), _reader(key, _settings), backend=_choice.backend)
 
 
 def get_embedder():
@@ -72,10 +74,14 @@ def get_store():
     return _store(_key(settings), settings)
 
 
-def get_assistant(backend: str = "extractive"):
-    """The shared assistant with no profile: pages use session_assistant()."""
+def get_assistant(choice: BackendChoice | str = "extractive"):
+    """The shared assistant with no profile, answering with `choice` (a backend name: that
+    backend as the settings configure it): pages use session_assistant()."""
     settings = Settings.from_env()
-    return _assistant(_key(settings), backend, settings)
+    if isinstance(choice, str):
+        choice = replace(BackendChoice.from_settings(settings), backend=choice)
+    choice = choice.effective()
+    return _assistant(_key(settings), choice.key, settings, choice)
 
 
 # --- what this session's user may see (assistant/frontends/ui/login.py decides who that is) ---------
@@ -88,8 +94,9 @@ def session_store() -> StoreReader:
     return _reader(_key(settings), settings).visible_to(current_profile())
 
 
-def session_assistant(backend: str = "extractive"):
-    """The shared assistant answering for this session's user (need-to-know and audit name)."""
+def session_assistant(choice: BackendChoice | str = "extractive"):
+    """The shared assistant for `choice`, answering for this session's user (need-to-know and
+    audit name)."""
     from assistant.frontends.ui.login import current_profile
 
-    return get_assistant(backend).for_profile(current_profile())
+    return get_assistant(choice).for_profile(current_profile())

@@ -1,0 +1,62 @@
+"""The checks run on every answer after it is written, whichever answerer wrote it: the one
+place they are listed and run (Assistant._finish calls run_checks).
+
+A check reads the answer and the passages it was answered from, and records what it finds on
+the answer (flags in the text, `unsupported`, notes). Add a check by appending it to
+POST_ANSWER_CHECKS; each runs on answers that are not refusals, in order."""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass
+from typing import Callable
+
+from assistant.core.answers import Answer
+from assistant.core.claims import check_answer
+from assistant.core.passages import Passage
+
+
+@dataclass(frozen=True)
+class CheckContext:
+    passages: list[Passage]  # retrieved for the question, best first
+    embedder: object  # for checks that compare meaning
+    glossary: object = None  # the visible documents' acronyms (assistant.core.acronyms.Glossary)
+
+    def passage_of(self, chunk_id: str) -> Passage | None:
+        return next((p for p in self.passages if p.chunk_id == chunk_id), None)
+
+    def cited_texts(self, answer: Answer) -> dict[int, str]:
+        """Marker number -> the text of the passage that citation points to."""
+        texts = {}
+        for citation in answer.citations:
+            passage = self.passage_of(citation.chunk_id)
+            if passage is not None:
+                texts[citation.n] = passage.text
+        return texts
+
+
+Check = Callable[[Answer, CheckContext], None]
+
+
+def check_claims(answer: Answer, context: CheckContext) -> None:
+    """Every sentence held against the passages it cites (assistant/core/claims.py); a sentence
+    they do not support is listed in `unsupported` and flagged in the text. A marker with no
+    citation behind it stays in the text and is flagged."""
+    flagged, checks = check_answer(answer.answer, context.cited_texts(answer), context.embedder, context.glossary)
+    answer.unsupported = [c.sentence for c in checks if not c.supported]
+    if answer.unsupported:
+        answer.answer = flagged
+
+
+POST_ANSWER_CHECKS: tuple[Check, ...] = (check_claims,)
+
+
+def run_checks(answer: Answer, context: CheckContext, timings: dict,
+               checks: tuple[Check, ...] = POST_ANSWER_CHECKS) -> Answer:
+    if answer.refused:
+        return answer
+    started = time.perf_counter()
+    for check in checks:
+        check(answer, context)
+    timings["check"] = (time.perf_counter() - started) * 1000
+    return answer
