@@ -38,6 +38,9 @@ class Answer:
     standalone_question: str | None = None  # the follow-up rewritten with the conversation
     closest: list[Citation] = field(default_factory=list)  # on a refusal: the nearest passages
     marking: str | None = None  # the highest marking among the cited passages
+    # things the cited sources disagree on (DESIGN.md): {"about", "values": [{"value", "n"}],
+    # "governing_n" (null: the documents do not tell), "why"}; the text says so in one sentence
+    conflicts: list[dict] = field(default_factory=list)
 
     def as_dict(self) -> dict:
         data = asdict(self)

@@ -15,6 +15,7 @@ from assistant.core.answer_params import AnswerParams
 from assistant.core.answers import Answer, Citation
 from assistant.access.audit import AuditLog
 from assistant.core.claims import FLAG, check_answer
+from assistant.core.composition import compose
 from assistant.core.extractive import ExtractiveAnswerer, display_sentence
 from assistant.core.followup import rewrite
 from assistant.core.passages import Filters, Passage
@@ -150,16 +151,10 @@ class Assistant:
         extract = self.extractive.extract(standalone, passages, self.search.glossary, expansions)
         if extract.refused:
             return self._refusal(question, standalone, passages, extract.reason)
-        sentences, citations = [], []
-        for candidate in extract.sentences:
-            numbers = []
-            for source in [candidate, *candidate.also]:  # the statement and its corroboration
-                passage = passages[source.passage_index]
-                numbers.append(len(citations) + 1)
-                citations.append(citation_for(numbers[-1], passage, source.start, source.end, source.score))
-            sentences.append(with_marker(display_sentence(candidate.text), ", ".join(map(str, numbers))))
-        return Answer(question=question, answer=" ".join(sentences), refused=False, mode="extractive",
-                      citations=citations, standalone_question=standalone if standalone != question else None)
+        composed = compose(standalone, extract, passages, citation_for, self.store, self.search.glossary)
+        return Answer(question=question, answer=composed.text, refused=False, mode="extractive",
+                      citations=composed.citations, conflicts=composed.conflicts,
+                      standalone_question=standalone if standalone != question else None)
 
     def _from_llm_text(self, question: str, standalone: str, passages: list[Passage], text: str) -> Answer:
         if not passages or llm.is_refusal(text):
@@ -192,7 +187,9 @@ class Assistant:
             started = time.perf_counter()
             by_chunk = passages_by_chunk(passages)
             # a marker with no citation behind it is kept in the text and flagged by the check
-            texts = {c.n: by_chunk[c.chunk_id].text for c in answer.citations}
+            # a sentence may name the document it cites ("the J5 Memorandum [2]"): its title counts
+            texts = {c.n: f"{c.title}. {by_chunk[c.chunk_id].text}" if c.chunk_id in by_chunk else c.quote
+                     for c in answer.citations}
             flagged, checks = check_answer(answer.answer, texts, self.embedder, self.search.glossary)
             answer.unsupported = [c.sentence for c in checks if not c.supported]
             if answer.unsupported:

@@ -16,7 +16,7 @@ from __future__ import annotations
 import math
 import re
 import threading
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from assistant.core.answer_params import AnswerParams, fitted
 from assistant.core.passages import Passage, document_numbers
@@ -46,6 +46,12 @@ class Extract:
     sentences: list[Candidate]
     refused: bool
     reason: str = ""
+    # for composing the answer (assistant/core/composition.py): the sentence that answers,
+    # the best sentences of the other parts of a multi-part question, and every scored
+    # sentence best first (where a disagreeing source is looked for)
+    lead: Candidate | None = None
+    parts: list[Candidate] = field(default_factory=list)
+    ranked: list[Candidate] = field(default_factory=list)
 
 
 class ExtractiveAnswerer:
@@ -153,7 +159,7 @@ class ExtractiveAnswerer:
             return Extract([], True, f"the passages found do not mention {', '.join(missing)}")
         chosen += self._enumerated(chosen, candidates)
         chosen.sort(key=lambda c: (c.passage_index, c.start))
-        return Extract(chosen, False)
+        return Extract(chosen, False, lead=primary, parts=must, ranked=ranked)
 
     @staticmethod
     def _enumerated(chosen: list[Candidate], candidates: list[Candidate]) -> list[Candidate]:
