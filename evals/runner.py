@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import fcntl
 import hashlib
+import re
 import shutil
 import time
 from contextlib import contextmanager
@@ -202,7 +203,9 @@ def product_case(case: Case, assistant) -> dict:
     latency = (time.perf_counter() - started) * 1000
     scores = retrieval_scores(case, retrieved)
     citations = [c.as_dict() for c in answer.citations]
-    sentences = [] if answer.refused else split_sentences(answer.answer.replace(m.FLAG, ""))
+    # line by line: each bullet of a listed answer is a claim with its own marker
+    sentences = [] if answer.refused else [s for line in answer.answer.replace(m.FLAG, "").split("\n")
+                                           for s in split_sentences(re.sub(r"^\s*[-*]\s+", "", line))]
     quotes = {c["n"]: c["quote"] for c in citations}
     if case.answerable:
         scores["fact_recall"] = m.fact_recall(case.reference_facts, answer.answer)

@@ -25,6 +25,7 @@ from ingest.sentences import split_spans
 
 MAX_SENTENCES = 3  # sentences of prose besides list items: the lead, and what it leaves out
 ADD_RATIO = 0.85  # a sentence that adds a question word is kept when it scores this close to the lead
+FALLBACK_LOOK, FALLBACK_RATIO = 8, 0.8  # where a clean sentence is looked for when the chosen are debris
 MAX_ITEMS = 12  # items of one announced list
 ITEM_LABEL_WORDS = 12  # "Gap 1, sensor coverage of the eastern approaches: <detail>" keeps the label
 
@@ -36,20 +37,22 @@ ANNOUNCES = re.compile(rf"\b(?P<count>{_COUNT})\s+(?:[\w'-]+\s+){{0,3}}?(?P<noun
                        re.I)
 ANNOUNCES_OPEN = re.compile(r"\b(?:the following|as follows)\b|:\s*$", re.I)
 # an item names its place in the list: "First, ...", "Gap 1, ...", "Phase II, ...", "Risk 2:"
-ORDINAL_OPENING = re.compile(r"^(?:first|second|third|fourth|fifth|sixth|seventh|eighth|ninth|tenth|finally|"
-                             r"last)\b[,:]?\s*", re.I)
+ORDINAL_OPENING = re.compile(r"^(?:the\s+)?(?:first|second|third|fourth|fifth|sixth|seventh|eighth|ninth|tenth|"
+                             r"finally|last|other)\b(?:\s+(?:is|was|one)\b)?[,:]?\s*", re.I)
 LABELLED_ITEM = re.compile(r"^(?:[A-Z][\w-]*\s+){0,2}(?:\d{1,2}|[IVX]{1,4})\b[,:.]")
 
 # Text that is never part of an answer sentence.
 ENUMERATOR = re.compile(r"^(?:\(?[a-z]\)|\(\d{1,2}\)|\(?[ivx]{1,4}\)|[a-z]\.|\d{1,2}\))\s+")
-RUN_IN_HEADING = re.compile(r"^(?:[A-Z][\w'’/&()-]*)(?:\s+[\w'’/&()-]+){0,3}\.\s+(?=[A-Z\"“(])")
+INNER_ENUMERATOR = re.compile(r"(?<=[.:;)\]])\s+(?:\(?[a-z]\)|\(\d{1,2}\s?\)|[a-z]\.|[ivx]{1,4}\.)\s+(?=[A-Z\[(])")
+RUN_IN_HEADING = re.compile(r"^(?:[A-Z][a-z]{3,}(?: [a-z]+){0,3}|[A-Z0-9][A-Z0-9-]+(?: [A-Z0-9.-]+){0,2})\.\s+(?=[A-Z])")
 COVER_FIELD = re.compile(r"\b(?:Prepared by|Approved by|Reviewed by|MEMORANDUM FOR|SUBJECT|REFERENCES|FROM|"
                          r"Classified by|Distribution|Point of contact|POC)\s*:", re.I)
 MARKUP = re.compile(r"\\newpage|\\[a-z]+\{|^#{1,6}\s|\|")
 # a sentence whose subject is in the sentence before it
 LEANS_BACK = re.compile(r"^(?:this|these|that|those|it|its|they|their|such|both|the latter|the former|"
                         r"the same|he|she|his|her|also|however|in addition|additionally|moreover|"
-                        r"first|second|third|fourth|fifth|sixth|finally)\b", re.I)
+                        r"(?:the )?(?:first|second|third|fourth|fifth|sixth|other)|finally)\b"
+                        r"|^(?:\S+\s+){1,5}(?:both|these|them|this one|the two)\b", re.I)
 
 
 @dataclass
@@ -77,11 +80,20 @@ def display_text(sentence: str) -> str:
     text = re.sub(r"\\newpage", " ", text)
     text = re.sub(r"^(?:C\d+(?:\.\d+)*\.|\d{1,2}(?:\.(?:\d{1,3}|[a-z]))*\.?(?:\(\w{1,3}\))*)\s+", "", text.strip())
     text = ENUMERATOR.sub("", text)
+    # an enumerator the splitter left inside ("... Reference (a)). d. The period ...") or at the end
+    text = INNER_ENUMERATOR.sub(" ", text)
+    text = re.sub(r"\s+(?:\(?[a-z]\)|\(\d{1,2}\s?\)|[a-hj-z]\.)\s*$", "", text)
     heading = RUN_IN_HEADING.match(text)
     if heading and len(text[heading.end():].split()) >= 5:
         text = text[heading.end():]
     text = " ".join(text.split())
     return text[:1].upper() + text[1:] if text else text
+
+
+def _without_cover(sentence: str) -> str:
+    """The longest stretch of a sentence between cover-block fields (the last resort)."""
+    pieces = [p.strip(" ,;") for p in COVER_FIELD.split(sentence)]
+    return max(pieces, key=lambda p: len(p.split())) or sentence
 
 
 def usable(sentence: str) -> bool:
@@ -160,7 +172,8 @@ def _inline(sentence: str, count: int | None) -> bool:
     """The items are in the sentence itself ("six steps: receive guidance, frame ..., and ...")."""
     match = ANNOUNCES.search(sentence) or ANNOUNCES_OPEN.search(sentence)
     after = sentence[match.end():] if match else sentence
-    return after.count(",") + after.count(";") >= max(1, (count or 3) - 2)
+    listed = after.partition(":")[2]
+    return bool(listed) and listed.count(",") + listed.count(";") >= max(1, (count or 3) - 2)
 
 
 def list_items(piece: Piece, count: int | None, reader) -> list[Piece]:
@@ -187,13 +200,13 @@ def _subparagraphs(passage: Passage, reader) -> list[Piece]:
     section = passage.section
     if reader is None or not section:
         return []
-    depth = section.count(".") + section.count("(") + 1
+    depth = _depth(section) + 1
     out, seen = [], set()
     for chunk_id, text, meta in reader.document_chunks(passage.doc_id):
         child = str(meta.get("section") or "")
         if not child.startswith(section + ".") and not child.startswith(section + "("):
             continue
-        if child in seen or child.count(".") + child.count("(") != depth:
+        if child in seen or _depth(child) != depth:
             continue
         seen.add(child)
         spans = split_spans(text)
@@ -204,6 +217,11 @@ def _subparagraphs(passage: Passage, reader) -> list[Piece]:
         if len(out) >= MAX_ITEMS:
             break
     return out
+
+
+def _depth(section: str) -> int:
+    """3.b.(2) -> 3: how many numbers deep a paragraph is."""
+    return len(re.findall(r"\(\w+\)|[^.()\s]+", section))
 
 
 def item_text(sentence: str) -> str:
@@ -264,12 +282,11 @@ def compose(question: str, extract, passages: list[Passage], cite, reader=None, 
             if rank > 0:
                 continue  # a supporting sentence without its subject is not used
             anchor = _anchor(piece)
-            if anchor is None:
-                continue
-            if announced_count(display_text(anchor.text)) is False:
+            if anchor is not None and announced_count(display_text(anchor.text)) is False:
                 state(anchor)
-            else:
+            elif anchor is not None:
                 piece = anchor  # the lead is an item of the list its paragraph announces
+            # no sentence before it in its paragraph: "This plan ..." is the document itself
         count = announced_count(display_text(piece.text))
         if count is not False and not _inline(piece.text, count):
             items = [i for i in list_items(piece, count, reader) if usable(item_text(i.text))]
@@ -279,9 +296,14 @@ def compose(question: str, extract, passages: list[Passage], cite, reader=None, 
                     lines.append("- " + with_marker(item_text(item.text), citations.of(item), ""))
                 continue
         state(piece)
-    if not lines:  # every chosen sentence was debris: say the lead as it stands
-        lead = _piece(extract.lead or extract.sentences[0], passages)
-        lines.append(with_marker(display_text(lead.text), citations.of(lead)))
+    if not lines:  # every chosen sentence was debris: the best clean sentence close to the lead
+        lead = extract.lead or extract.sentences[0]
+        for candidate in [c for c in extract.ranked[:FALLBACK_LOOK] if c.score >= FALLBACK_RATIO * lead.score]:
+            if state(_piece(candidate, passages)):
+                break
+        else:
+            piece = _piece(lead, passages)
+            lines.append(with_marker(_without_cover(display_text(piece.text)), citations.of(piece)))
     return Composed(_join(lines), citations.items)
 
 
