@@ -276,17 +276,8 @@ def compose(question: str, extract, passages: list[Passage], cite, reader=None, 
             lines.append(conflict.sentence([citations.number(v.passage, v.start, v.end, v.score)
                                             for v in conflict.values]))
         return Composed(_join(lines), citations.items, [c.as_dict() for c in conflicts])
-    for rank, candidate in enumerate(choose(question, extract)):
-        piece = _piece(candidate, passages)
-        if LEANS_BACK.match(display_text(piece.text)):
-            if rank > 0:
-                continue  # a supporting sentence without its subject is not used
-            anchor = _anchor(piece)
-            if anchor is not None and announced_count(display_text(anchor.text)) is False:
-                state(anchor)
-            elif anchor is not None:
-                piece = anchor  # the lead is an item of the list its paragraph announces
-            # no sentence before it in its paragraph: "This plan ..." is the document itself
+    def emit(piece: Piece) -> None:
+        """State a sentence; when it announces a list whose items can be found, with them."""
         count = announced_count(display_text(piece.text))
         if count is not False and not _inline(piece.text, count):
             items = [i for i in list_items(piece, count, reader) if usable(item_text(i.text))]
@@ -294,8 +285,18 @@ def compose(question: str, extract, passages: list[Passage], cite, reader=None, 
                 for item in items:
                     used.add((item.passage.chunk_id, item.start))
                     lines.append("- " + with_marker(item_text(item.text), citations.of(item), ""))
-                continue
+                return
         state(piece)
+
+    for rank, candidate in enumerate(choose(question, extract)):
+        piece = _piece(candidate, passages)
+        if LEANS_BACK.match(display_text(piece.text)):
+            if rank > 0:
+                continue  # a supporting sentence without its subject is not used
+            anchor = _anchor(piece)  # None: "This plan ..." opens its paragraph, the document itself
+            if anchor is not None:
+                emit(anchor)  # the sentence that gives it its subject, or the list it is an item of
+        emit(piece)
     if not lines:  # every chosen sentence was debris: the best clean sentence close to the lead
         lead = extract.lead or extract.sentences[0]
         for candidate in [c for c in extract.ranked[:FALLBACK_LOOK] if c.score >= FALLBACK_RATIO * lead.score]:

@@ -20,7 +20,8 @@ from dataclasses import dataclass, field
 
 from assistant.core.answer_params import AnswerParams, fitted
 from assistant.core.passages import Passage, document_numbers
-from assistant.core.question_analysis import (_ANNOUNCES, _ENUMERATES, MAX_ENUMERATED, asking_text, expected_kind,
+from assistant.core.question_analysis import (_ANNOUNCES, _ENUMERATES, MAX_ENUMERATED, asking_text, either_or,
+                                         expected_kind,
                                          holds_kind, is_multi_part, mentions, question_parts, slot_check)
 from assistant.core.signals import Ask, Candidate, lead, score, support_text
 from assistant.core.terms import content_terms, numbers_in, query_terms
@@ -187,13 +188,15 @@ class ExtractiveAnswerer:
         support = " ".join(" ".join([passages[c.passage_index].title, passages[c.passage_index].identity,
                                      passages[c.passage_index].heading_path, passages[c.passage_index].text])
                            for c in chosen)
-        missing = [t for t in specifics if not mentions(t, support, glossary)]
+        missing = [t for t in either_or(asking, specifics, support, glossary) if not mentions(t, support, glossary)]
         if missing or multi_part:
             return missing
         # the sentence that answers must itself be about what was asked: a figure for
         # Pelora does not answer a question about Zarvia
         here = passages[primary.passage_index]
         own = support_text(here, primary)
+        # "FMF or Title 10 funding": a sentence about one side answers (either_or)
+        specifics = either_or(asking, specifics, own, glossary)
         missing = [t for t in specifics if not mentions(t, own, glossary)]
         if len(specifics) >= LONG_QUESTION_SPECIFICS and len(missing) == 1:
             # one of many named things may stay implicit in the answering sentence when

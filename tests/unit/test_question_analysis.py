@@ -43,3 +43,18 @@ def test_a_document_s_file_name_gives_its_number_and_short_names():
     assert "04-29" in names_from_file("DSCA_04-29.pdf")
     assert "5132.03" in names_from_file("DoD_Instruction_5132.03.pdf")
     assert "2026" not in names_from_file("cscp_marenta_fy2026-2028.pdf").split("; ")[1:]
+
+
+def test_one_side_of_an_or_is_enough():
+    # fixes the Drafting regression: "What happens if FMF or Title 10 funding is reduced?" was
+    # refused for every partner ("the passages found do not mention 10"): "Title" and "10" were
+    # required of a passage about FMF
+    from assistant.core.question_analysis import either_or
+
+    question = "What happens if FMF or Title 10 funding is reduced?"
+    specifics = ["FMF", "Title", "10"]
+    assert either_or(question, specifics, "FMF is allocated by the Department of State.") == ["FMF"]
+    assert either_or(question, specifics, "Title 10 O&M pays for engagements.") == ["Title", "10"]
+    # nothing of either side mentioned: everything stays required, and so does an "and"
+    assert either_or(question, specifics, "The exercise ran in June.") == specifics
+    assert either_or("What do FMF and Title 10 fund?", specifics, "FMF is allocated.") == specifics
