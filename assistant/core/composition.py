@@ -96,10 +96,10 @@ def _without_cover(sentence: str) -> str:
     return max(pieces, key=lambda p: len(p.split())) or sentence
 
 
-def usable(sentence: str) -> bool:
+def usable(sentence: str, min_words: int = 4) -> bool:
     """Whether a sentence can stand in an answer at all: not a table row, markup or cover-block
     field, and long enough to say something."""
-    return not (COVER_FIELD.search(sentence) or MARKUP.search(sentence)) and len(sentence.split()) >= 4
+    return not (COVER_FIELD.search(sentence) or MARKUP.search(sentence)) and len(sentence.split()) >= min_words
 
 
 def with_marker(sentence: str, numbers: list[int], end: str = ".") -> str:
@@ -280,7 +280,7 @@ def compose(question: str, extract, passages: list[Passage], cite, reader=None, 
         """State a sentence; when it announces a list whose items can be found, with them."""
         count = announced_count(display_text(piece.text))
         if count is not False and not _inline(piece.text, count):
-            items = [i for i in list_items(piece, count, reader) if usable(item_text(i.text))]
+            items = [i for i in list_items(piece, count, reader) if usable(item_text(i.text), min_words=1)]
             if items and state(piece, end=":"):
                 for item in items:
                     used.add((item.passage.chunk_id, item.start))
