@@ -90,6 +90,14 @@ def _clauses(sentence: str) -> list[tuple[int, int]]:
     return [(a, b) for a, b in zip(cuts, cuts[1:]) if b > a]
 
 
+# an amount that is a part or a bound of the thing, not the thing: "the remaining $8.6 million",
+# "at least $2.7 million", "$3.0 million of it"
+PART_OF = re.compile(r"\b(?:remaining|rest of|balance of|at least|at most|up to|more than|less than|over|under|"
+                     r"minimum|maximum|share|portion|part|including|includes|of which)\s+(?:\w+\s+){0,2}$", re.I)
+# "$18 million includes $9.4 million for ... and $8.6 million for ...": the later amounts are parts
+SPLIT_INTO = re.compile(r"\$[\d.,]+\s*(?:million|billion|thousand|[KMB])?\b[^$]{0,40}?\b(?:includes?|including|comprises?|"
+                        r"consists? of|of which|split|divided)\b", re.I)
+PART_AFTER = re.compile(r"^\s*(?:of it|of which|of that|of this|of the total)\b", re.I)
 CODE = re.compile(r"\b[A-Z]{1,3}-?\d{1,3}\b")  # an activity, objective or office code: A28, M1, J5
 
 
@@ -137,6 +145,10 @@ def amounts_about(question: str, sentence: str, passage: Passage, glossary=None,
             continue
         terms = _terms(named)
         if wanted and sum(t in terms for t in wanted) / len(wanted) < ABOUT_SHARE:
+            continue
+        before, after = clause[:amounts[0].start()], clause[amounts[0].end():]
+        if (PART_OF.search(before) or PART_AFTER.match(after) or PART_OF.search(opening)
+                or SPLIT_INTO.search(sentence[:a + amounts[0].start()])):
             continue
         written = amounts[0].group(0).strip()
         canonical = figure_values(written)
