@@ -23,8 +23,11 @@ from assistant.core.question_analysis import asking_text, question_parts
 from assistant.core.terms import content_terms, query_terms
 from ingest.sentences import split_spans
 
-MAX_SENTENCES = 3  # sentences of prose besides list items: the lead, and what it leaves out
-ADD_RATIO = 0.85  # a sentence that adds a question word is kept when it scores this close to the lead
+MAX_SENTENCES = 5  # sentences of prose besides list items (the extractive answerer's own cap)
+ADD_RATIO = 0.0  # a supporting sentence is kept when it scores at least this share of the lead
+ADD_NEEDS_NEW_WORD = False  # True: only a sentence adding a question word (run 1: -0.1 fact recall)
+ADD_MIN_SHARED = 0  # question words a supporting sentence must share
+ANSWER_BUDGET = 10_000  # characters of text beyond which a supporting sentence is not added
 FALLBACK_LOOK, FALLBACK_RATIO = 8, 0.8  # where a clean sentence is looked for when the chosen are debris
 MAX_ITEMS = 12  # items of one announced list
 ITEM_LABEL_WORDS = 12  # "Gap 1, sensor coverage of the eastern approaches: <detail>" keeps the label
@@ -47,7 +50,7 @@ INNER_ENUMERATOR = re.compile(r"(?<=[.:;)\]])\s+(?:\(?[a-z]\)|\(\d{1,2}\s?\)|[a-
 RUN_IN_HEADING = re.compile(r"^(?:[A-Z][a-z]{3,}(?: [a-z]+){0,3}|[A-Z0-9][A-Z0-9-]+(?: [A-Z0-9.-]+){0,2})\.\s+(?=[A-Z])")
 COVER_FIELD = re.compile(r"\b(?:Prepared by|Approved by|Reviewed by|MEMORANDUM FOR|SUBJECT|REFERENCES|FROM|"
                          r"Classified by|Distribution|Point of contact|POC)\s*:", re.I)
-MARKUP = re.compile(r"\\newpage|\\[a-z]+\{|^#{1,6}\s|\|")
+MARKUP = re.compile(r"\\newpage|\\[a-z]+\{|^#{1,6}\s|\|[^|]*\|")
 # a sentence whose subject is in the sentence before it
 LEANS_BACK = re.compile(r"^(?:this|these|that|those|it|its|they|their|such|both|the latter|the former|"
                         r"the same|he|she|his|her|also|however|in addition|additionally|moreover|"
@@ -86,6 +89,8 @@ def display_text(sentence: str) -> str:
     heading = RUN_IN_HEADING.match(text)
     if heading and len(text[heading.end():].split()) >= 5:
         text = text[heading.end():]
+    if COVER_FIELD.search(text):  # a memo's header block run into its first sentence
+        text = _without_cover(text)
     text = " ".join(text.split())
     return text[:1].upper() + text[1:] if text else text
 
@@ -125,6 +130,11 @@ def _piece(candidate, passages: list[Passage]) -> Piece:
                  also)
 
 
+def _opens_paragraph(piece: Piece) -> bool:
+    """"This plan ...", "This memorandum ..." at the head of a paragraph is about the document."""
+    return not [s for s in split_spans(piece.passage.text) if s[1] <= piece.start]
+
+
 def _anchor(piece: Piece, steps: int = 4) -> Piece | None:
     """The sentence that gives a leaning sentence its subject: the nearest one before it in its
     paragraph that does not lean back itself; None when there is none."""
@@ -149,7 +159,8 @@ def choose(question: str, extract) -> list:
         if len(chosen) >= MAX_SENTENCES:
             break
         new = (c.terms & wanted) - covered
-        if new and c.score >= ADD_RATIO * lead.score:
+        shares = len(c.terms & wanted) >= ADD_MIN_SHARED
+        if (new or not ADD_NEEDS_NEW_WORD) and shares and c.score >= ADD_RATIO * lead.score:
             chosen.append(c)
             covered |= new
     return chosen
@@ -288,12 +299,15 @@ def compose(question: str, extract, passages: list[Passage], cite, reader=None, 
                 return
         state(piece)
 
+    essential = {id(c) for c in [extract.lead or extract.sentences[0], *extract.parts]}
     for rank, candidate in enumerate(choose(question, extract)):
         piece = _piece(candidate, passages)
+        if id(candidate) not in essential and len(_join(lines)) + len(display_text(piece.text)) > ANSWER_BUDGET:
+            continue  # what the lead and the parts asked for leave room for
         if LEANS_BACK.match(display_text(piece.text)):
-            if rank > 0:
-                continue  # a supporting sentence without its subject is not used
             anchor = _anchor(piece)  # None: "This plan ..." opens its paragraph, the document itself
+            if anchor is None and rank > 0 and not _opens_paragraph(piece):
+                continue  # a supporting sentence without its subject is not used
             if anchor is not None:
                 emit(anchor)  # the sentence that gives it its subject, or the list it is an item of
         emit(piece)
