@@ -77,16 +77,20 @@ def test_an_announced_list_comes_whole_as_cited_bullets():
     assert composed.citations[1].quote == rows[1][1]
 
 
-def test_a_leaning_lead_brings_its_subject_and_a_leaning_addition_is_left_out():
+def test_a_leaning_sentence_comes_after_its_subject_or_not_at_all():
     text = ("The radar program covers six sites on the coast. It is funded with $36 million of FMF. "
             "This includes two sites that are late.")
-    passages = [passage("p1", text, "6.b")]
+    other = "Prepared by: ODC staff. These were delivered late by the contractor in May."
+    passages = [passage("p1", text, "6.b"), passage("p2", other, "9", source="other.pdf")]
     lead = candidate(passages, 0, text.index("It is"), 0.9)
     extra = candidate(passages, 0, text.index("This includes"), 0.85)
-    extract = Extract([lead, extra], False, lead=lead, ranked=[lead, extra])
+    orphan = candidate(passages, 1, other.index("These"), 0.8)
+    extract = Extract([lead, extra, orphan], False, lead=lead, ranked=[lead, extra, orphan])
     composed = compose("How is the radar program funded?", extract, passages, cite)
+    # the lead brings the sentence that names its subject; the addition's subject is then
+    # stated; the sentence whose subject is a cover block is left out
     assert composed.text == ("The radar program covers six sites on the coast [1]. "
-                             "It is funded with $36 million of FMF [2].")
+                             "It is funded with $36 million of FMF [2]. This includes two sites that are late [3].")
 
 
 def test_sources_that_disagree_are_said_to_disagree_with_what_governs():
