@@ -46,7 +46,8 @@ LABELLED_ITEM = re.compile(r"^(?:[A-Z][\w-]*\s+){0,2}(?:\d{1,2}|[IVX]{1,4})\b[,:
 
 # Text that is never part of an answer sentence.
 ENUMERATOR = re.compile(r"^(?:\(?[a-z]\)|\(\d{1,2}\)|\(?[ivx]{1,4}\)|[a-z]\.|\d{1,2}\))\s+")
-INNER_ENUMERATOR = re.compile(r"(?<=[.:;)\]])\s+(?:\(?[a-z]\)|\(\d{1,2}\s?\)|[a-z]\.|[ivx]{1,4}\.)\s+(?=[A-Z\[(])")
+INNER_ENUMERATOR = re.compile(r"(?<=[.:;)\]])\s+(?:\(?[a-z]\)|\(\d{1,2}\s?\)|[a-z]\.|[ivx]{1,4}\.)\s+(?=[A-Z\[(])"
+                              r"|(?<=[:;,])\s+(?:\(?\d{1,2}\)|\([a-z]\)|[a-z]\))\s+")
 RUN_IN_HEADING = re.compile(r"^(?:[A-Z][a-z]{3,}(?: [a-z]+){0,3}|[A-Z0-9][A-Z0-9-]+(?: [A-Z0-9.-]+){0,2})\.\s+(?=[A-Z])")
 COVER_FIELD = re.compile(r"\b(?:Prepared by|Approved by|Reviewed by|MEMORANDUM FOR|SUBJECT|REFERENCES|FROM|"
                          r"Classified by|Distribution|Point of contact|POC)\s*:", re.I)
@@ -85,6 +86,7 @@ def display_text(sentence: str) -> str:
     text = ENUMERATOR.sub("", text)
     # an enumerator the splitter left inside ("... Reference (a)). d. The period ...") or at the end
     text = INNER_ENUMERATOR.sub(" ", text)
+    text = re.sub(r"\b(and|or)\s+(?:\(?\d{1,2}\)|\([a-z]\))\s+", r"\1 ", text)  # "... and 2) an FMSO II case"
     text = re.sub(r"\s+(?:\(?[a-z]\)|\(\d{1,2}\s?\)|[a-hj-z]\.)\s*$", "", text)
     heading = RUN_IN_HEADING.match(text)
     if heading and len(text[heading.end():].split()) >= 5:
@@ -240,7 +242,8 @@ def item_text(sentence: str) -> str:
     ("Gap 1, sensor coverage of the eastern approaches: no working radar ...")."""
     text = display_text(ORDINAL_OPENING.sub("", display_text(sentence)))
     label, colon, detail = text.partition(": ")
-    if colon and len(label.split()) <= ITEM_LABEL_WORDS and len(detail.split()) > 6:
+    bare_label = re.fullmatch(r"[A-Z][\w-]*\s+(?:\d{1,2}|[IVX]{1,4})", label)  # "Assumption 1" says nothing alone
+    if colon and not bare_label and len(label.split()) <= ITEM_LABEL_WORDS and len(detail.split()) > 6:
         text = label
     return text[:1].upper() + text[1:]
 
