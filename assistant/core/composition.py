@@ -103,6 +103,14 @@ def _without_cover(sentence: str) -> str:
     return max(pieces, key=lambda p: len(p.split())) or sentence
 
 
+def cover_section(section: str) -> bool:
+    """A passage labelled with a title in capitals ("COUNTRY SECURITY COOPERATION PLAN: REPUBLIC
+    OF", "MARENTA PARTNER CAPABILITY ASSESSMENT 2026") is a cover block or page header, not a
+    paragraph of the document."""
+    letters = re.sub(r"[^A-Za-z]", "", section)
+    return bool(letters) and letters.isupper() and len(section.split()) >= 3
+
+
 def usable(sentence: str, min_words: int = 4) -> bool:
     """Whether a sentence can stand in an answer at all: not a table row, markup or cover-block
     field, and long enough to say something."""
@@ -275,7 +283,7 @@ def compose(question: str, extract, passages: list[Passage], cite, reader=None, 
     def state(piece: Piece, end: str = ".") -> bool:
         key = (piece.passage.chunk_id, piece.start)
         text = display_text(piece.text)
-        if key in used or not usable(text):
+        if key in used or not usable(text) or cover_section(piece.passage.section):
             return False
         used.add(key)
         lines.append(with_marker(text, citations.of(piece), end))

@@ -32,6 +32,7 @@ from ingest.sentences import split_spans
 
 CONFLICT_RATIO = 0.5  # sentences scored at least this share of the lead's are looked at
 MAX_LOOKED_AT = 20
+MAX_RATIO = 4.0  # rival figures for one thing: 11.6 vs 6.8, 24.0 vs 8.4; a total and its part: 63.0 vs 1.8
 ABOUT_SHARE = 0.75  # share of the question's words an amount's context must hold
 TITLE_TERMS_TO_NAME = 2  # distinctive title words that make a mention of another document
 
@@ -177,6 +178,9 @@ def find_conflicts(question: str, extract, passages: list[Passage], reader=None,
         written, amount = about[0]
         by_document[passage.doc_id] = Value(written, amount, passage, c.start, c.end, c.score)
     values = list(by_document.values())
+    if values:  # an amount several times another is another quantity (a total, a part), not a rival figure
+        first = float(values[0].amount)
+        values = [v for v in values if first > 0 and 1 / MAX_RATIO <= float(v.amount) / first <= MAX_RATIO]
     if len({v.amount for v in values}) < 2:
         return []
     # one value per amount, the best-scored document's first

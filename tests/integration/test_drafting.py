@@ -49,7 +49,9 @@ def test_every_template_drafts_cited_paragraphs_and_the_known_gaps(assistant, st
                        f"{len(draft.sources)} sources, {draft.seconds:.1f} s")
         # the passages behind each draft-wide number, read back from the store
         chunks = store.get_chunks(list(dict.fromkeys(c for s in draft.sources for c in s.chunk_ids)))
-        passages = {s.n: " ".join(chunks[c][0] for c in s.chunk_ids) for s in draft.sources}
+        # with the document's title, as the product's own check holds them (a sentence may name
+        # the document it cites: "the J5 Memorandum [2]")
+        passages = {s.n: s.title + ". " + " ".join(chunks[c][0] for c in s.chunk_ids) for s in draft.sources}
         for paragraph in draft.paragraphs:
             if paragraph.gap:
                 continue

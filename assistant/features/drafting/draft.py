@@ -10,7 +10,7 @@ import time
 from dataclasses import asdict, dataclass, field
 
 from assistant.core.claims import FLAG, MARKER
-from assistant.core.composition import usable
+from assistant.core.composition import cover_section, usable
 from assistant.core.question_analysis import mentions
 from ingest.metadata import highest_marking
 from ingest.sentences import split_sentences
@@ -120,13 +120,6 @@ def local_markers(line: str) -> list[int]:
     return [int(n) for group in MARKER.findall(line) for n in group.split(",")]
 
 
-def _cover_section(section: str) -> bool:
-    """A passage labelled with a title in capitals ("COUNTRY SECURITY COOPERATION PLAN: REPUBLIC
-    OF") is a cover block or page header, not a paragraph of the document."""
-    letters = re.sub(r"[^A-Za-z]", "", section)
-    return bool(letters) and letters.isupper() and len(section.split()) >= 3 and not re.search(r"\d", section)
-
-
 def paragraph_from_answer(question: str, answer, sources: SourceList, said: set[str] | None = None,
                           partner: str | None = None) -> Paragraph:
     """The answer, composed as the chat shows it (assistant/core/composition.py), as a titled
@@ -152,7 +145,7 @@ def paragraph_from_answer(question: str, answer, sources: SourceList, said: set[
             bare = MARKER.sub("", sentence).strip()
             numbers = [n for n in local_markers(sentence) if n in by_n]
             if (bare in said or (not bullet and len(bare.split()) < MIN_WORDS) or not usable(bare, 1 if bullet else 4)
-                    or any(_cover_section(by_n[n].section) for n in numbers)
+                    or any(cover_section(by_n[n].section) for n in numbers)
                     or (focus and not bullet and not _about_partner(sentence, by_n, local, focus))):
                 continue  # repeats, bare headings, cover-block text, other partners
             said.add(bare)
