@@ -106,7 +106,9 @@ def _without_cover(sentence: str) -> str:
 def cover_section(section: str) -> bool:
     """A passage labelled with a title in capitals ("COUNTRY SECURITY COOPERATION PLAN: REPUBLIC
     OF", "MARENTA PARTNER CAPABILITY ASSESSMENT 2026") is a cover block or page header, not a
-    paragraph of the document."""
+    paragraph of the document. Drafts leave such passages out; answers do not, because in real
+    memos without numbered paragraphs (dsca-ci) the body carries such labels too (leaving them
+    out cost dsca-ci fact recall 0.62 -> 0.50)."""
     letters = re.sub(r"[^A-Za-z]", "", section)
     return bool(letters) and letters.isupper() and len(section.split()) >= 3
 
@@ -283,7 +285,7 @@ def compose(question: str, extract, passages: list[Passage], cite, reader=None, 
     def state(piece: Piece, end: str = ".") -> bool:
         key = (piece.passage.chunk_id, piece.start)
         text = display_text(piece.text)
-        if key in used or not usable(text) or cover_section(piece.passage.section):
+        if key in used or not usable(text):
             return False
         used.add(key)
         lines.append(with_marker(text, citations.of(piece), end))
