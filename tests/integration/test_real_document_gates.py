@@ -78,10 +78,10 @@ def test_never_below_the_floors(summaries, suite):
 # figures measured when marked (2026-12-01, extractive, branch compose); see test_eval_gate.py
 # for why length and precision are not reached.
 COMPOSITION_NOT_YET_MET: dict[tuple[str, str], float] = {
-    ("samm", "answer_chars_p50<=450"): 1021.5, ("samm", "answer_precision>=0.7"): 0.242,
-    ("samm", "list_completeness>=0.9"): 0.833, ("samm", "junk_share<=0"): 0.029,
+    ("samm", "answer_chars_p50<=450"): 1018.5, ("samm", "answer_precision>=0.7"): 0.242,
+    ("samm", "list_completeness>=0.9"): 0.833,
     ("dsca-ci", "answer_chars_p50<=450"): 1222.0, ("dsca-ci", "answer_precision>=0.7"): 0.261,
-    ("dsca-ci", "list_completeness>=0.9"): 0.613, ("dsca-ci", "junk_share<=0"): 0.020,
+    ("dsca-ci", "list_completeness>=0.9"): 0.613,
 }
 
 
