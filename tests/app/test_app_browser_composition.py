@@ -58,6 +58,8 @@ def test_the_drafting_page_previews_titled_bulleted_sections(chromium, running_a
     page.goto(f"{running_app}/drafting")
     partner = page.get_by_label("Partner")
     expect(partner).to_be_visible(timeout=120_000)
+    page.locator('[data-testid="stSelectbox"]').first.click()
+    page.get_by_role("option", name="Situation and strategic context").click()
     partner.fill("Marenta")
     page.get_by_role("button", name="Generate draft").click()
     preview = page.locator('[data-testid="stVerticalBlockBorderWrapper"]', has_text="Security threats").last

@@ -166,7 +166,9 @@ def paragraph_from_answer(question: str, answer, sources: SourceList, said: set[
 def _join(lines: list[str]) -> str:
     out, previous = "", ""
     for line in lines:
-        if out and (line.startswith("- ") or previous.startswith("- ") or previous.rstrip().endswith(":")):
+        if out and previous.startswith("- ") and not line.startswith("- "):
+            out += "\n\n" + line  # prose after a list is a paragraph of its own (Markdown)
+        elif out and (line.startswith("- ") or previous.rstrip().endswith(":")):
             out += "\n" + line
         elif out:
             out += " " + line

@@ -64,7 +64,10 @@ def answer_markdown(answer: Answer, turn: int) -> str:
         position = flag_end
     out.append(_linked(text[position:], turn))
     # a listed answer's bullets stay a Markdown list (escaping turned "- " into "\- ")
-    return re.sub(r"(^|\n)\\- ", r"\1- ", "".join(out).strip())
+    lines = re.sub(r"(^|\n)\\- ", r"\1- ", "".join(out).strip()).split("\n")
+    # prose after a list is a paragraph of its own, not the last item's continuation
+    return "\n".join(("\n" + line) if i and lines[i - 1].startswith("- ") and not line.startswith("- ") else line
+                     for i, line in enumerate(lines))
 
 
 def conflict_spans(answer: Answer) -> list[tuple[int, int, None]]:
