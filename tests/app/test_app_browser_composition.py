@@ -62,10 +62,10 @@ def test_the_drafting_page_previews_titled_bulleted_sections(chromium, running_a
     page.get_by_role("option", name="Situation and strategic context").click()
     partner.fill("Marenta")
     page.get_by_role("button", name="Generate draft").click()
-    preview = page.locator('[data-testid="stVerticalBlockBorderWrapper"]', has_text="Security threats").last
-    expect(preview.locator("h3", has_text="Security threats")).to_be_visible(timeout=300_000)
-    expect(preview.locator("li").first).to_be_visible()  # a list of the draft, rendered as one
-    text = preview.inner_text()
+    # the rendered preview: a section title, a list, no cover-block text
+    expect(page.get_by_role("heading", name="Security threats", level=3)).to_be_visible(timeout=300_000)
+    expect(page.locator('[data-testid="stMain"] li').first).to_be_visible()
+    text = page.locator('[data-testid="stMain"]').inner_text()
     for cover in ("Prepared by", "MEMORANDUM FOR", "COUNTRY SECURITY COOPERATION PLAN:", "\\newpage"):
         assert cover not in text, cover
     page.wait_for_timeout(500)
