@@ -246,3 +246,85 @@ def paired_difference_ci(new: Sequence[float], old: Sequence[float], resamples: 
     diffs = np.array(new, dtype=float) - np.array(old, dtype=float)
     ci = bootstrap_ci(list(diffs), resamples=resamples, seed=seed, level=level)
     return float(diffs.mean()), ci[0], ci[1]
+
+
+# --- composition: is the answer direct, whole and clean? (issue 13) -------------------------
+# Fact recall counts facts anywhere in an answer, so a long answer that pastes five sentences
+# scores as well as one that answers; these measures look at the rest of the text.
+def answer_lines(answer_text: str) -> list[str]:
+    """The units a reader takes in turn: each bullet item, and each sentence of the prose
+    (sentences split at ". " followed by a capital, as the product's splitter would)."""
+    out = []
+    for line in answer_text.replace(FLAG, "").splitlines():
+        line = line.strip()
+        if not line:
+            continue
+        if re.match(r"^[-*\u2022]\s+", line):
+            out.append(line)
+            continue
+        out += [s for s in re.split(r"(?<=[.!?])(?:\s*\[\d+(?:\s*,\s*\d+)*\])*\s+(?=[A-Z\"'(\u201c$])", line) if s.strip()]
+    return out
+
+
+def answer_length(answer_text: str) -> int:
+    """Characters a reader reads: the text without citation markers or flags."""
+    return len(strip_markers(answer_text))
+
+
+def answer_precision(answer_text: str, facts: Sequence[str], conflict_values: Sequence[str] = ()) -> float | None:
+    """Share of the answer's lines (sentences and bullet items) that carry a reference fact or
+    are needed for one. A line is needed for a fact when it introduces the list that holds it
+    (it ends with a colon and the next line is an item holding a fact) or, in a conflict case,
+    when it is the note that says the sources disagree. Why this and not token overlap: a gold
+    answer is one wording among many, but its facts are what the planner asked for; every other
+    line is something the planner reads to no purpose. None when there are no facts to judge
+    by or no text."""
+    if not facts:
+        return None
+    lines = answer_lines(answer_text)
+    if not lines:
+        return None
+    carries = [any(fact_present(f, l) for f in (*facts, *conflict_values)) for l in lines]
+    good = 0
+    for i, line in enumerate(lines):
+        if carries[i]:
+            good += 1
+        elif strip_markers(line).rstrip().endswith(":") and i + 1 < len(lines) and carries[i + 1]:
+            good += 1
+        elif conflict_values and DISAGREEMENT.search(line):
+            good += 1
+    return good / len(lines)
+
+
+def list_completeness(answer_text: str, items: Sequence[str]) -> float | None:
+    """For a question whose answer is a list the documents give: the share of its items in the
+    answer (the items are the case's reference facts)."""
+    return fact_recall(items, answer_text) if items else None
+
+
+DISAGREEMENT = re.compile(r"\b(disagree\w*|differ\w*|conflict\w*|inconsisten\w*|do not agree|does not agree|"
+                          r"not consistent)\b", re.I)
+
+
+def conflict_flagged(answer_text: str, values: Sequence[str]) -> float:
+    """1 when the answer gives every one of the disagreeing values and says that they
+    disagree (in words a reader would take as that: "differ", "disagree", "conflict")."""
+    return float(all(fact_present(v, answer_text) for v in values) and bool(DISAGREEMENT.search(answer_text)))
+
+
+# Debris that is never part of an answer: a list enumerator left at the start of a sentence or
+# standing alone ("e.", "(2)", "b)"), page-break and markup tokens, table pipes, and the fields
+# of a memo or plan cover block.
+JUNK = (
+    ("enumerator", re.compile(r"(?:^|(?<=[.:;]\s)|(?<=^[-*]\s))(?:\(?[a-z]\)|\(\d{1,2}\)|[a-z]\.|\d{1,2}\))\s", re.M)),
+    ("enumerator", re.compile(r"(?:^|\s)(?:[a-hj-z]\.|\(\d{1,2}\)|\([a-z]\))\s*(?:\[\d+\])?\s*$", re.M)),
+    ("markup", re.compile(r"\\newpage|\\[a-z]+\{|^#{1,6}\s|\|\s*\||^\s*\|", re.M)),
+    ("cover field", re.compile(r"\b(?:Prepared by|Approved by|Reviewed by|MEMORANDUM FOR|SUBJECT|REFERENCES|FROM|"
+                               r"Classified by|Distribution|Point of contact|POC)\s*:", re.I)),
+)
+
+
+def junk_found(answer_text: str) -> list[str]:
+    """The kinds of debris in an answer (empty when clean)."""
+    text = MARKER.sub("", answer_text.replace(FLAG, ""))
+    return sorted({kind for kind, pattern in JUNK if pattern.search(text)})

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import fcntl
 import hashlib
+import re
 import shutil
 import time
 from contextlib import contextmanager
@@ -33,8 +34,10 @@ PREFIX = {"document": "doc", "paragraph": "para", "page": "page"}
 # The metrics the summary leads with (bootstrap intervals), in report order.
 HEADLINE = ("para_hit@5", "doc_hit@5", "page_hit@5", "para_mrr@10", "para_ndcg@10", "fact_recall",
             "context_fact_recall@5", "token_f1", "paragraph_cited", "citation_precision", "citation_recall",
-            "refusal_accuracy", "false_refusal_rate")
-LOWER_IS_BETTER = {"false_refusal_rate", "latency_p50_ms", "latency_p95_ms", "retrieval_latency_p50_ms",
+            "refusal_accuracy", "false_refusal_rate", "answer_precision", "list_completeness", "conflicts_flagged",
+            "junk_share")
+LOWER_IS_BETTER = {"false_refusal_rate", "junk_share", "answer_chars_p50", "answer_chars_p95", "latency_p50_ms",
+                   "latency_p95_ms", "retrieval_latency_p50_ms",
                    "retrieval_latency_p95_ms"}
 
 Progress = Callable[[str, int, int], None]
@@ -201,7 +204,9 @@ def product_case(case: Case, assistant) -> dict:
     latency = (time.perf_counter() - started) * 1000
     scores = retrieval_scores(case, retrieved)
     citations = [c.as_dict() for c in answer.citations]
-    sentences = [] if answer.refused else split_sentences(answer.answer.replace(m.FLAG, ""))
+    # line by line: each bullet of a listed answer is a claim with its own marker
+    sentences = [] if answer.refused else [s for line in answer.answer.replace(m.FLAG, "").split("\n")
+                                           for s in split_sentences(re.sub(r"^\s*[-*]\s+", "", line))]
     quotes = {c["n"]: c["quote"] for c in citations}
     if case.answerable:
         scores["fact_recall"] = m.fact_recall(case.reference_facts, answer.answer)
@@ -213,6 +218,7 @@ def product_case(case: Case, assistant) -> dict:
     if not answer.refused:
         scores["citation_precision"] = m.citation_precision(sentences, quotes, case.reference_facts)
         scores["citation_recall"] = m.citation_recall(sentences, quotes, case.reference_facts, answer.unsupported)
+    scores.update(composition_scores(case, answer.answer, answer.refused))
     record = {"system": "product", "id": case.id, "question": case.question, "history": history,
               "tags": list(case.tags), "answerable": case.answerable, "answer": answer.answer,
               "refused": answer.refused, "citations": citations, "unsupported": answer.unsupported,
@@ -221,6 +227,22 @@ def product_case(case: Case, assistant) -> dict:
               "scores": {k: _round(v) for k, v in scores.items()}}
     record["failures"] = _failures(case, scores, record)
     return record
+
+
+def composition_scores(case: Case, text: str, refused: bool) -> dict:
+    """Whether an answer reads like one (issue 13): its length, the share of its lines that
+    carry a fact, a listed answer's completeness, a disagreement flagged, debris. Only answers
+    given to answerable questions are judged."""
+    if refused or not case.answerable:
+        return {}
+    scores = {"answer_chars": m.answer_length(text),
+              "answer_precision": m.answer_precision(text, case.reference_facts, case.conflict_values),
+              "junk_share": float(bool(m.junk_found(text)))}
+    if "list" in case.tags:
+        scores["list_completeness"] = m.list_completeness(text, case.reference_facts)
+    if "conflict" in case.tags and case.conflict_values:
+        scores["conflicts_flagged"] = m.conflict_flagged(text, case.conflict_values)
+    return scores
 
 
 def naive_case(case: Case, index) -> dict:
@@ -275,6 +297,10 @@ def summarize(records: list[dict], resamples: int = 1000, seed: int = 0) -> dict
                                 seed=seed)
             metrics[f"{prefix}_p{q}_ms"] = {"value": round(m.percentile(values, q), 1), "n": len(values),
                                             "ci": [round(ci[0], 1), round(ci[1], 1)]}
+    lengths = [r["scores"]["answer_chars"] for r in records if r["scores"].get("answer_chars") is not None]
+    metrics.pop("answer_chars", None)  # a length is read at its percentiles, not its mean
+    for q in (50, 95) if lengths else ():
+        metrics[f"answer_chars_p{q}"] = {"value": round(m.percentile(lengths, q), 1), "n": len(lengths)}
     by_tag: dict = {}
     for tag in sorted({t for r in records for t in r["tags"]}):
         tagged = [r for r in records if tag in r["tags"]]

@@ -12,7 +12,9 @@ from ingest.errors import UserError
 TAGS = {"lookup", "synthesis", "comparison", "numbers", "acronyms", "unanswerable", "multi-document", "follow-up",
         # how planners ask over a real library (evals/suites/dsca.jsonl)
         "list", "cross_document", "supersession", "prose", "near_miss", "names_document", "scenario", "two_part",
-        "figures"}
+        "figures",
+        # composition (issue 13): sources that disagree; the list case's items are its facts
+        "conflict"}
 
 
 @dataclass(frozen=True)
@@ -25,6 +27,9 @@ class Case:
     reference_sources: tuple[dict, ...]
     tags: tuple[str, ...]
     history: tuple[str, ...] = field(default_factory=tuple)  # earlier questions, for follow-ups
+    # a `conflict` case: the values the sources give for the same thing, all of which the
+    # answer must show while saying that they disagree
+    conflict_values: tuple[str, ...] = field(default_factory=tuple)
 
 
 def load_suite(path: Path) -> list[Case]:
@@ -56,7 +61,7 @@ def load_suite(path: Path) -> list[Case]:
             raise UserError(f"{where}: 'question' must be a non-empty string")
         if not isinstance(data.get("reference", ""), str):
             raise UserError(f"{where}: 'reference' must be a string")
-        for key in ("reference_facts", "tags", "history"):
+        for key in ("reference_facts", "tags", "history", "conflict_values"):
             value = data.get(key) or []
             if not isinstance(value, list) or not all(isinstance(v, str) and v.strip() for v in value):
                 raise UserError(f"{where}: '{key}' must be a list of non-empty strings")
@@ -76,11 +81,14 @@ def load_suite(path: Path) -> list[Case]:
         unknown = set(data.get("tags") or []) - TAGS
         if unknown:
             raise UserError(f"{where}: unknown tag(s) {', '.join(sorted(unknown))}")
+        if "conflict" in (data.get("tags") or []) and len(data.get("conflict_values") or []) < 2:
+            raise UserError(f"{where}: a 'conflict' case needs 'conflict_values': the two or more values that disagree")
         cases.append(Case(id=str(data["id"]), question=str(data["question"]), answerable=data["answerable"],
                           reference=str(data.get("reference", "")),
                           reference_facts=tuple(data.get("reference_facts") or ()),
                           reference_sources=tuple(sources), tags=tuple(data.get("tags") or ()),
-                          history=tuple(data.get("history") or ())))
+                          history=tuple(data.get("history") or ()),
+                          conflict_values=tuple(data.get("conflict_values") or ())))
     if not cases:
         raise UserError(f"{path}: no cases")
     return cases

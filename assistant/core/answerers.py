@@ -16,8 +16,9 @@ from typing import Iterator, Protocol, runtime_checkable
 from assistant.core import followup, llm
 from assistant.core.answer_params import AnswerParams
 from assistant.core.answers import Answer
-from assistant.core.citing import best_sentence, citation_for, with_marker
-from assistant.core.extractive import ExtractiveAnswerer, display_sentence
+from assistant.core.citing import best_sentence, citation_for
+from assistant.core.composition import compose
+from assistant.core.extractive import ExtractiveAnswerer
 from assistant.core.passages import Passage
 from assistant.core.refusals import refusal
 
@@ -73,16 +74,12 @@ class ExtractiveBackend:
         extract = self.extractor.extract(asked.standalone, asked.passages, glossary, expansions)
         if extract.refused:
             return refusal(asked, self, extract.reason, extract.missing)
-        sentences, citations = [], []
-        for candidate in extract.sentences:
-            numbers = []
-            for source in [candidate, *candidate.also]:  # the statement and its corroboration
-                passage = asked.passages[source.passage_index]
-                numbers.append(len(citations) + 1)
-                citations.append(citation_for(numbers[-1], passage, source.start, source.end, source.score))
-            sentences.append(with_marker(display_sentence(candidate.text), ", ".join(map(str, numbers))))
-        return Answer(question=asked.question, answer=" ".join(sentences), refused=False, mode=self.mode,
-                      citations=citations, standalone_question=asked.rewritten, backend=self.label)
+        # the answer's text: lead sentence first, lists whole, disagreeing sources noted
+        # (assistant/core/composition.py)
+        composed = compose(asked.standalone, extract, asked.passages, citation_for, asked.reader, glossary)
+        return Answer(question=asked.question, answer=composed.text, refused=False, mode=self.mode,
+                      citations=composed.citations, conflicts=composed.conflicts,
+                      standalone_question=asked.rewritten, backend=self.label)
 
     def stream(self, asked: Asked) -> Iterator[str | Answer]:
         answer = self.answer(asked)  # written at once: the whole text is one piece

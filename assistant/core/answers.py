@@ -39,6 +39,9 @@ class Answer:
     closest: list[Citation] = field(default_factory=list)  # on a refusal: the nearest passages
     marking: str | None = None  # the highest marking among the cited passages
     backend: str = ""  # who answered, for a person: "extractive (...)" or "<model> (<kind> at <endpoint>)"
+    # things the cited sources disagree on (docs/CONTRACTS.md): {"about", "values": [{"value", "n"}],
+    # "governing_n" (null: the documents do not tell), "why"}; the text says so in one sentence
+    conflicts: list[dict] = field(default_factory=list)
 
     def as_dict(self) -> dict:
         data = asdict(self)

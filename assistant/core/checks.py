@@ -26,12 +26,13 @@ class CheckContext:
         return next((p for p in self.passages if p.chunk_id == chunk_id), None)
 
     def cited_texts(self, answer: Answer) -> dict[int, str]:
-        """Marker number -> the text of the passage that citation points to."""
+        """Marker number -> the text of the passage that citation points to, after its
+        document's title: a sentence may name the document it cites ("the J5 Memorandum [2]").
+        A citation to a passage read beside the ones found (a list's items) is its quote."""
         texts = {}
         for citation in answer.citations:
             passage = self.passage_of(citation.chunk_id)
-            if passage is not None:
-                texts[citation.n] = passage.text
+            texts[citation.n] = f"{citation.title}. {passage.text}" if passage is not None else citation.quote
         return texts
 
 

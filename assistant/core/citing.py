@@ -17,14 +17,6 @@ def citation_for(n: int, passage: Passage, start: int, end: int, score: float) -
                     doc_type=passage.metadata.get("doc_type", ""), ocr=bool(passage.metadata.get("ocr", False)))
 
 
-def with_marker(sentence: str, n) -> str:
-    """'The case costs $36 million.' -> 'The case costs $36 million [1].'"""
-    sentence = sentence.rstrip()
-    if sentence and sentence[-1] in ".!?":
-        return f"{sentence[:-1]} [{n}]{sentence[-1]}"
-    return f"{sentence} [{n}]."
-
-
 def best_sentence(passage: Passage, claim: str) -> tuple[int, int]:
     """The span of the passage sentence that shares most words with a claim."""
     terms = set(content_terms(claim))

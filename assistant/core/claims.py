@@ -64,6 +64,14 @@ def check_sentence(sentence: str, passages: dict[int, str], embedder=None, gloss
 
 def check_answer(text: str, passages: dict[int, str], embedder=None, glossary=None) -> tuple[str, list[ClaimCheck]]:
     """The answer text with unsupported sentences flagged, and the check of each sentence."""
-    checks = [check_sentence(s, passages, embedder, glossary) for s in split_sentences(text)]
-    flagged = " ".join(c.sentence if c.supported else c.sentence + FLAG for c in checks)
-    return flagged, checks
+    # line by line: a list's items are claims of their own, each with its own marker, and
+    # flagging keeps the answer's lines as they were
+    checks, lines = [], []
+    for line in text.split("\n"):
+        bullet = re.match(r"^\s*[-*]\s+", line)
+        body = line[bullet.end():] if bullet else line
+        found = [check_sentence(s, passages, embedder, glossary) for s in split_sentences(body)]
+        checks += found
+        lines.append((bullet.group(0) if bullet else "") + " ".join(
+            c.sentence if c.supported else c.sentence + FLAG for c in found))
+    return "\n".join(lines), checks

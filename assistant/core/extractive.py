@@ -16,13 +16,13 @@ from __future__ import annotations
 import math
 import re
 import threading
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from assistant.core.answer_params import AnswerParams, fitted
 from assistant.core.passages import Passage, comes_from, document_numbers
 from assistant.core.question_analysis import (_ANNOUNCES, _ENUMERATES, MAX_ENUMERATED, asking_text, cited_documents,
-                                              expected_kind, holds_kind, is_multi_part, mentions, question_parts,
-                                              slot_check)
+                                              either_or, expected_kind, holds_kind, is_multi_part, mentions,
+                                              question_parts, slot_check)
 from assistant.core.signals import Ask, Candidate, lead, score, support_text
 from assistant.core.terms import content_terms, numbers_in, query_terms
 from ingest.sentences import split_spans
@@ -48,6 +48,12 @@ class Extract:
     refused: bool
     reason: str = ""
     missing: tuple[str, ...] = ()  # on a refusal: the question's terms no chosen sentence answers for
+    # for composing the answer (assistant/core/composition.py): the sentence that answers,
+    # the best sentences of the other parts of a multi-part question, and every scored
+    # sentence best first (where a disagreeing source is looked for)
+    lead: Candidate | None = None
+    parts: list[Candidate] = field(default_factory=list)
+    ranked: list[Candidate] = field(default_factory=list)
 
 
 class ExtractiveAnswerer:
@@ -158,7 +164,7 @@ class ExtractiveAnswerer:
             return Extract([], True, f"the passages found do not mention {', '.join(missing)}", tuple(missing))
         chosen += self._enumerated(chosen, candidates)
         chosen.sort(key=lambda c: (c.passage_index, c.start))
-        return Extract(chosen, False)
+        return Extract(chosen, False, lead=primary, parts=must, ranked=ranked)
 
     @staticmethod
     def _enumerated(chosen: list[Candidate], candidates: list[Candidate]) -> list[Candidate]:
@@ -186,13 +192,15 @@ class ExtractiveAnswerer:
         support = " ".join(" ".join([passages[c.passage_index].title, passages[c.passage_index].identity,
                                      passages[c.passage_index].heading_path, passages[c.passage_index].text])
                            for c in chosen)
-        missing = [t for t in specifics if not mentions(t, support, glossary)]
+        missing = [t for t in either_or(asking, specifics, support, glossary) if not mentions(t, support, glossary)]
         if missing or multi_part:
             return missing
         # the sentence that answers must itself be about what was asked: a figure for
         # Pelora does not answer a question about Zarvia
         here = passages[primary.passage_index]
         own = support_text(here, primary)
+        # "FMF or Title 10 funding": a sentence about one side answers (either_or)
+        specifics = either_or(asking, specifics, own, glossary)
         missing = [t for t in specifics if not mentions(t, own, glossary)]
         if len(specifics) >= LONG_QUESTION_SPECIFICS and len(missing) == 1:
             # one of many named things may stay implicit in the answering sentence when

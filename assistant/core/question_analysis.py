@@ -219,6 +219,28 @@ def mentions(term: str, text: str, glossary=None) -> bool:
     return False
 
 
+OR_WINDOW = 4  # words either side of "or" that make up an alternative
+
+
+def either_or(question: str, specifics: list[str], text: str, glossary=None) -> list[str]:
+    """The names and figures an answer must mention when the question offers alternatives:
+    in "What happens if FMF or Title 10 funding is reduced?" a passage about FMF answers, and
+    "Title" and "10" are not required of it (they were, and every such question was refused).
+    The terms of one side of an "or" are dropped once a term of the other side is mentioned."""
+    words = question.split()
+    dropped: set[str] = set()
+    for i, word in enumerate(words):
+        if word.lower() != "or" or i == 0:
+            continue
+        left = " ".join(words[max(0, i - OR_WINDOW):i])
+        right = " ".join(words[i + 1:i + 1 + OR_WINDOW])
+        sides = [[t for t in specifics if t in left], [t for t in specifics if t in right]]
+        for side, other in ((0, 1), (1, 0)):
+            if sides[side] and any(mentions(t, text, glossary) for t in sides[side]):
+                dropped |= {t for t in sides[other] if t not in sides[side] and not mentions(t, text, glossary)}
+    return [t for t in specifics if t not in dropped]
+
+
 _IMPERATIVE = re.compile(r"^\s*(list|name|describe|give|explain|identify|summari[sz]e|tell|compare|outline|state)\b", re.I)
 
 

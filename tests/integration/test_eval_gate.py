@@ -8,7 +8,7 @@ delete its entry in NOT_YET_MET."""
 import pytest
 
 from helpers import ROOT
-from evals.gates import FLOORS, RELEASE_GATES, check_gates, parse_gate
+from evals.gates import COMPOSITION_GATES, FLOORS, RELEASE_GATES, check_gates, parse_gate
 
 # gate -> the figure measured when it was marked (2026-11-22, corpus suite, extractive)
 NOT_YET_MET: dict[str, float] = {}  # all met: para_hit@5 0.933, paragraph_cited 0.911, fact_recall 0.835, refusals 0.857 / 0.000
@@ -55,3 +55,23 @@ def test_the_suite_covers_what_the_issue_asks(corpus_summary):
     assert len(cases) >= 80 and sum(not c.answerable for c in cases) >= 15
     assert count("multi-document") >= 10 and count("acronyms") >= 10
     assert corpus_summary["suites"]["corpus"]["cases"] == len(cases)
+
+
+# Issue 13's gates on whether answers read like answers (evals.gates.COMPOSITION_GATES), with
+# the figure measured when marked (2026-12-01, corpus suite, extractive, branch compose). The
+# composition keeps every sentence the answerer chooses, because any cap on sentences or
+# characters lost fact recall on samm and dsca-ci (a 450-character budget: corpus 0.72,
+# samm 0.46, dsca-ci 0.36 against 0.83 / 0.67 / 0.70 uncapped, harness figures); length and
+# precision wait for a selection that knows which sentences carry the facts.
+COMPOSITION_NOT_YET_MET: dict[str, float] = {
+    "answer_chars_p50<=450": 867.0, "answer_precision>=0.7": 0.371, "list_completeness>=0.9": 0.883,
+    "conflicts_flagged>=0.9": 0.875,
+}
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("gate", [
+    pytest.param(g, id=g, marks=[pytest.mark.xfail(strict=False, reason=f"reached {COMPOSITION_NOT_YET_MET[g]}")]
+                 if g in COMPOSITION_NOT_YET_MET else []) for g in COMPOSITION_GATES])
+def test_composition_gate(corpus_summary, gate):
+    assert check_gates(corpus_summary, [parse_gate(gate)]) == []

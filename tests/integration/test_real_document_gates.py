@@ -10,7 +10,7 @@ suite also has floors a change may not fall below unseen."""
 import pytest
 
 from helpers import ROOT
-from evals.gates import REAL_DOCUMENT_GATES, check_gates, parse_gate
+from evals.gates import COMPOSITION_GATES, REAL_DOCUMENT_GATES, check_gates, parse_gate
 
 SUITES = ("samm", "dsca-ci")
 
@@ -72,3 +72,32 @@ def test_real_document_gate(summaries, suite, gate):
 @pytest.mark.parametrize("suite", SUITES)
 def test_never_below_the_floors(summaries, suite):
     assert check_gates(summaries[suite], [parse_gate(g) for g in FLOORS.get(suite, ())]) == []
+
+
+# Issue 13's composition gates on real documents (neither suite has `conflict` cases), with the
+# figures measured when marked (2026-12-01, extractive, branch compose); see test_eval_gate.py
+# for why length and precision are not reached.
+COMPOSITION_NOT_YET_MET: dict[tuple[str, str], float] = {
+    ("samm", "answer_chars_p50<=450"): 1018.5, ("samm", "answer_precision>=0.7"): 0.242,
+    ("samm", "list_completeness>=0.9"): 0.833,
+    ("dsca-ci", "answer_chars_p50<=450"): 1222.0, ("dsca-ci", "answer_precision>=0.7"): 0.261,
+    ("dsca-ci", "list_completeness>=0.9"): 0.613,
+}
+
+
+def _composition_cases():
+    for suite in SUITES:
+        for gate in COMPOSITION_GATES:
+            if gate.startswith("conflicts_flagged"):
+                continue
+            marks = []
+            if (suite, gate) in COMPOSITION_NOT_YET_MET:
+                marks = [pytest.mark.xfail(strict=False,
+                                           reason=f"reached {COMPOSITION_NOT_YET_MET[(suite, gate)]} when marked")]
+            yield pytest.param(suite, gate, marks=marks, id=f"{suite}:{gate}")
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("suite,gate", list(_composition_cases()))
+def test_composition_gate(summaries, suite, gate):
+    assert check_gates(summaries[suite], [parse_gate(gate)]) == []

@@ -100,3 +100,18 @@ def test_a_document_the_question_takes_as_its_source_must_be_among_the_passages(
     manual = Passage(chunk_id="m", text="Fences", metadata={"source": "DoD_Manual_5100.76-M.pdf"})
     assert not comes_from("19-03", citing) and comes_from("22-51", citing)
     assert comes_from("5100.76", manual) and not comes_from("5100.7", manual)
+
+
+def test_one_side_of_an_or_is_enough():
+    # fixes the Drafting regression: "What happens if FMF or Title 10 funding is reduced?" was
+    # refused for every partner ("the passages found do not mention 10"): "Title" and "10" were
+    # required of a passage about FMF
+    from assistant.core.question_analysis import either_or
+
+    question = "What happens if FMF or Title 10 funding is reduced?"
+    specifics = ["FMF", "Title", "10"]
+    assert either_or(question, specifics, "FMF is allocated by the Department of State.") == ["FMF"]
+    assert either_or(question, specifics, "Title 10 O&M pays for engagements.") == ["Title", "10"]
+    # nothing of either side mentioned: everything stays required, and so does an "and"
+    assert either_or(question, specifics, "The exercise ran in June.") == specifics
+    assert either_or("What do FMF and Title 10 fund?", specifics, "FMF is allocated.") == specifics

@@ -76,3 +76,19 @@ def test_a_repeated_unsupported_sentence_is_marked_each_time():
                     unsupported=[sentence, sentence])
     text = answer_markdown(answer, turn=0)
     assert text.count(":red[**\\[unsupported\\]**]") == 2 and text.count("unsupported") == 2
+
+
+def test_a_listed_answer_stays_a_list_and_a_disagreement_is_a_visible_note():
+    listed = Answer("q", "Two gaps remain [1]:\n- Gap 1, radar coverage [2]\n- Gap 2, airborne surveillance [3]",
+                    False, "extractive")
+    lines = answer_markdown(listed, 0).split("\n")
+    assert lines[1].startswith("- Gap 1, radar coverage") and lines[2].startswith("- Gap 2")
+    after = Answer("q", "Two gaps [1]:\n- Gap 1, radar [2]\nThe plan funds both [3].", False, "extractive")
+    assert answer_markdown(after, 0).split("\n")[2:] == ["", "The plan funds both \\[[3](#source-0-3)\\]."]
+    note = ("The sources disagree on the FY2027 figure: $40 million in the Memorandum [1] against $44 million in "
+            "the Plan [2]; the Memorandum governs, because the Plan attributes its figures to it.")
+    disagreeing = Answer("q", note, False, "extractive",
+                         conflicts=[{"about": "the FY2027 figure", "values": [], "governing_n": 1, "why": ""}])
+    shown = answer_markdown(disagreeing, 0)
+    assert shown.startswith(":orange-background[⚠️ The sources disagree") and shown.endswith("to it.]")
+    assert "\\$40 million" in shown  # still escaped inside the note

@@ -27,6 +27,8 @@ def to_markdown(draft) -> str:
         lines += [f"**{draft.marking}**", ""]
     lines += [f"# {heading(draft)}", ""]
     for p in draft.paragraphs:
+        if p.title:
+            lines += [f"### {p.title}", ""]
         lines += [gap_line(p.question) if p.gap else p.text, ""]
     lines += ["## Sources", ""]
     lines += [source_line(s) for s in draft.sources] or ["(none)"]
@@ -49,9 +51,14 @@ def to_docx(draft, path, text: str | None = None) -> None:
             banner.text = draft.marking
             banner.alignment = WD_ALIGN_PARAGRAPH.CENTER
     document.add_heading(heading(draft), level=1)
-    body = _body_paragraphs(text) if text is not None else [gap_line(p.question) if p.gap else p.text
-                                                            for p in draft.paragraphs]
+    body = _body_paragraphs(text if text is not None else to_markdown(draft))
     for paragraph in body:
+        if paragraph.startswith("### "):
+            document.add_heading(paragraph[4:], level=3)
+            continue
+        if paragraph.startswith("- "):
+            document.add_paragraph(paragraph[2:], style="List Bullet")
+            continue
         added = document.add_paragraph()
         run = added.add_run(paragraph)
         if paragraph.startswith("[GAP:"):
@@ -67,9 +74,20 @@ def _body_paragraphs(text: str) -> list[str]:
     body = text.split("\n## Sources", 1)[0]
     out = []
     for block in body.split("\n\n"):
-        block = " ".join(block.split())
-        if block and not block.startswith("# ") and not (block.startswith("**") and block.endswith("**")):
-            out.append(block)
+        # a section title and each bullet of a list stand alone; other lines of a block join
+        lines, prose = [], []
+        for line in block.splitlines():
+            line = " ".join(line.split())
+            if line.startswith(("### ", "- ")):
+                if prose:
+                    lines.append(" ".join(prose))
+                    prose = []
+                lines.append(line)
+            elif line:
+                prose.append(line)
+        if prose:
+            lines.append(" ".join(prose))
+        out += [b for b in lines if not b.startswith("# ") and not (b.startswith("**") and b.endswith("**"))]
     return out
 
 

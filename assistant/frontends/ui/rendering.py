@@ -50,15 +50,38 @@ def answer_markdown(answer: Answer, turn: int) -> str:
         while start >= 0:
             spans.append((start, start + len(sentence), start + len(sentence) + len(FLAG)))
             start = text.find(sentence + FLAG, start + 1)
+    notes = conflict_spans(answer)
     out, position = [], 0
-    for start, end, flag_end in sorted(spans):
+    for start, end, flag_end in sorted(spans + notes):
         if start < position:
             continue
         out.append(_linked(text[position:start], turn))
+        if flag_end is None:  # the sentence saying that sources disagree: a visible note
+            out.append(f":orange-background[⚠️ {_linked(text[start:end], turn)}]")
+            position = end
+            continue
         out.append(f":red-background[{_linked(text[start:end], turn)}] :red[**\\[unsupported\\]**]")
         position = flag_end
     out.append(_linked(text[position:], turn))
-    return "".join(out).strip()
+    # a listed answer's bullets stay a Markdown list (escaping turned "- " into "\- ")
+    lines = re.sub(r"(^|\n)\\- ", r"\1- ", "".join(out).strip()).split("\n")
+    # prose after a list is a paragraph of its own, not the last item's continuation
+    return "\n".join(("\n" + line) if i and lines[i - 1].startswith("- ") and not line.startswith("- ") else line
+                     for i, line in enumerate(lines))
+
+
+def conflict_spans(answer: Answer) -> list[tuple[int, int, None]]:
+    """Where the answer text says that its sources disagree (one sentence per conflict)."""
+    found = []
+    for conflict in getattr(answer, "conflicts", None) or []:
+        start = answer.answer.find(f"The sources disagree on {conflict.get('about', '')}")
+        if start < 0:
+            continue
+        end = answer.answer.find(".", start + len("The sources disagree on "))
+        while 0 <= end < len(answer.answer) - 1 and not answer.answer[end + 1].isspace():
+            end = answer.answer.find(".", end + 1)  # "$0.35 million", "U.S.C." are not its end
+        found.append((start, len(answer.answer) if end < 0 else end + 1, None))
+    return found
 
 
 def _find_quote(passage: str, quote: str) -> tuple[int, int] | None:

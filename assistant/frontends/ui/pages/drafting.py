@@ -37,9 +37,9 @@ if generate:
 
 draft = st.session_state.get("draft")
 if draft is not None:
-    left, right = st.columns([3, 2])
-    with left:
-        text = st.text_area("Draft (editable)", key="draft_text", height=520)
+    editor, preview, side = st.columns([3, 3, 2])
+    with editor:
+        text = st.text_area("Draft (editable Markdown)", key="draft_text", height=560)
         buffer = io.BytesIO()
         to_docx(draft, buffer, text=text)
         base = f"{draft.template}_{(draft.partner or 'draft').lower()}"
@@ -47,7 +47,11 @@ if draft is not None:
         col1.download_button("Download Markdown", text, file_name=f"{base}.md", mime="text/markdown")
         col2.download_button("Download DOCX", buffer.getvalue(), file_name=f"{base}.docx",
                              mime="application/vnd.openxmlformats-officedocument.wordprocessingml.document")
-    with right:
+    with preview:
+        st.caption("Preview")
+        with st.container(height=600, border=True):
+            st.markdown(text)  # the edited text as it will read: titles, lists, [n] markers
+    with side:
         if draft.marking:
             st.markdown(f"**Marking:** {draft.marking}")
         st.subheader(f"Gaps ({len(draft.gaps)})")

@@ -1,0 +1,129 @@
+"""Composing the extractive answer (issue 13): the lead first, announced lists whole as cited
+bullets, no debris, a leaning sentence with its subject, disagreeing sources flagged. Plain
+passages and candidates stand in for retrieval: this is the layout of the answer, not its
+ranking."""
+
+from assistant.core.answers import Citation
+from assistant.core.composition import compose, display_text, item_text, usable
+from assistant.core.extractive import Extract
+from assistant.core.passages import Passage
+from assistant.core.signals import Candidate
+from assistant.core.terms import content_terms
+from ingest.sentences import split_spans
+
+
+def passage(chunk_id, text, section, title="Country Plan", source="plan.pdf", doc_id=None):
+    return Passage(chunk_id, text, {"section": section, "title": title, "source": source,
+                                    "doc_id": doc_id or source, "page_start": 1, "page_end": 1})
+
+
+def candidate(passages, index, sentence_start, score):
+    text = passages[index].text
+    start, end = next((s, e) for s, e in split_spans(text) if s >= sentence_start)
+    return Candidate(index, start, end, text[start:end].strip(), set(content_terms(text[start:end])), score)
+
+
+def cite(n, p, start, end, score):
+    return Citation(n, p.doc_id, p.source, p.title, 1, p.section, None, p.chunk_id, p.text[start:end].strip(), score)
+
+
+class Reader:
+    """The one call composition makes to the store: a document's chunks in order."""
+
+    def __init__(self, rows):
+        self.rows = rows
+
+    def document_chunks(self, doc_id):
+        return [r for r in self.rows if r[2]["doc_id"] == doc_id]
+
+    def paragraph(self, doc_id, section):
+        return [r for r in self.rows if r[2]["doc_id"] == doc_id and r[2]["section"] == section]
+
+
+def test_debris_never_reaches_the_text():
+    assert display_text("4.a. FMF. FY2027 FMF planning figures are $40 million for Marenta.") == \
+        "FY2027 FMF planning figures are $40 million for Marenta."
+    assert display_text("d. The period of duty (Reference (a)). e. The Governor may ask.") == \
+        "The period of duty (Reference (a)). The Governor may ask."
+    assert display_text("General Miriam T. Castellanos signed the plan.") == "General Miriam T. Castellanos signed the plan."
+    assert not usable("Prepared by: CAPT David Bennett, DSCA")
+    assert not usable("| A27 | MPA FMF sustainment | FY2027 |")
+    assert not usable("the end of the page \\newpage and more words")
+    assert item_text("8.a. Gap 1, sensor coverage of the eastern approaches: no working radar covers the passage "
+                     "where most tracks were.") == "Gap 1, sensor coverage of the eastern approaches"
+    assert item_text("First, freedom of navigation through the strait.") == "Freedom of navigation through the strait."
+
+
+def test_an_announced_list_comes_whole_as_cited_bullets():
+    rows = [("c8", "8. The team identified three capability gaps that assistance should address.",
+             {"section": "8", "doc_id": "pca", "title": "Assessment", "source": "pca.docx"}),
+            ("c8a", "8.a. Gap 1, sensor coverage: no radar covers the eastern approaches to the port.",
+             {"section": "8.a", "doc_id": "pca", "title": "Assessment", "source": "pca.docx"}),
+            ("c8b", "8.b. Gap 2, airborne surveillance: flight hours are half of what daily coverage needs.",
+             {"section": "8.b", "doc_id": "pca", "title": "Assessment", "source": "pca.docx"}),
+            ("c8c", "8.c. Gap 3, evidence handling: four cases were dismissed by the courts in 2025.",
+             {"section": "8.c", "doc_id": "pca", "title": "Assessment", "source": "pca.docx"})]
+    passages = [Passage(*rows[0]), Passage(*rows[2])]
+    lead = candidate(passages, 0, 0, 0.9)
+    other = candidate(passages, 1, 0, 0.5)
+    extract = Extract([lead, other], False, lead=lead, ranked=[lead, other])
+    composed = compose("What capability gaps did the assessment identify?", extract, passages, cite, Reader(rows))
+    lines = composed.text.split("\n")
+    assert lines[0] == "The team identified three capability gaps that assistance should address [1]:"
+    assert lines[1:] == ["- Gap 1, sensor coverage [2]", "- Gap 2, airborne surveillance [3]",
+                         "- Gap 3, evidence handling [4]"]
+    # each bullet cites its own paragraph, and the card quotes the document exactly
+    assert [c.section for c in composed.citations] == ["8", "8.a", "8.b", "8.c"]
+    assert composed.citations[1].quote == rows[1][1]
+
+
+def test_a_leaning_sentence_comes_after_its_subject_or_not_at_all():
+    text = ("The radar program covers six sites on the coast. It is funded with $36 million of FMF. "
+            "This includes two sites that are late.")
+    other = "Prepared by: ODC staff. These were delivered late by the contractor in May."
+    passages = [passage("p1", text, "6.b"), passage("p2", other, "9", source="other.pdf")]
+    lead = candidate(passages, 0, text.index("It is"), 0.9)
+    extra = candidate(passages, 0, text.index("This includes"), 0.85)
+    orphan = candidate(passages, 1, other.index("These"), 0.8)
+    extract = Extract([lead, extra, orphan], False, lead=lead, ranked=[lead, extra, orphan])
+    composed = compose("How is the radar program funded?", extract, passages, cite)
+    # the lead brings the sentence that names its subject; the addition's subject is then
+    # stated; the sentence whose subject is a cover block is left out
+    assert composed.text == ("The radar program covers six sites on the coast [1]. "
+                             "It is funded with $36 million of FMF [2]. This includes two sites that are late [3].")
+
+
+def test_sources_that_disagree_are_said_to_disagree_with_what_governs():
+    memo = passage("m", "4.a. FMF. FY2027 FMF planning figures are $40 million for Marenta and $18 million for Zarvia.",
+                   "4.a", title="J5 Memorandum: FY2027 Program Build", source="memo.txt")
+    plan = passage("p", "7.a.(2) The FY2027 FMF planning figure is $44 million, and the office assumes the same for FY2028.",
+                   "7.a.(2)", title="Country Plan: Republic of Marenta", source="plan.pdf")
+    parent = ("p7", "7. FY2027 figures are the J5 planning figures issued on 3 November 2025.",
+              {"section": "7", "doc_id": "plan.pdf", "title": "Country Plan: Republic of Marenta", "source": "plan.pdf"})
+    passages = [memo, plan]
+    a, b = candidate(passages, 0, 0, 0.9), candidate(passages, 1, 0, 0.8)
+    extract = Extract([a, b], False, lead=a, ranked=[a, b])
+    composed = compose("What is Marenta's FY2027 FMF planning figure?", extract, passages, cite, Reader([parent]))
+    assert composed.text == ("The sources disagree on Marenta's FY2027 FMF planning figure: $40 million in the J5 "
+                             "Memorandum [1] against $44 million in the Country Plan [2]; the J5 Memorandum governs, "
+                             "because the Country Plan attributes its figures to it.")
+    assert composed.conflicts == [{"about": "Marenta's FY2027 FMF planning figure",
+                                   "values": [{"value": "$40 million", "n": [1]}, {"value": "$44 million", "n": [2]}],
+                                   "governing_n": 1, "why": "the J5 Memorandum governs, because the Country Plan "
+                                                            "attributes its figures to it"}]
+    # without the plan's word on where its figures come from, the answer cannot tell
+    composed = compose("What is Marenta's FY2027 FMF planning figure?", extract, passages, cite, Reader([]))
+    assert composed.conflicts[0]["governing_n"] is None
+    assert composed.text.endswith("the documents do not say which governs.")
+
+
+def test_the_same_figure_in_two_documents_or_another_year_is_no_conflict():
+    memo = passage("m", "FY2027 FMF planning figures are $40 million for Marenta and $18 million for Zarvia.",
+                   "4.a", title="J5 Memorandum", source="memo.txt")
+    plan = passage("p", "The FY2026 FMF allocation for Marenta is $42 million, most of it for the radar case.",
+                   "7.a", title="Country Plan: Republic of Marenta", source="plan.pdf")
+    passages = [memo, plan]
+    a, b = candidate(passages, 0, 0, 0.9), candidate(passages, 1, 0, 0.85)
+    extract = Extract([a, b], False, lead=a, ranked=[a, b])
+    composed = compose("What is Marenta's FY2027 FMF planning figure?", extract, passages, cite)
+    assert composed.conflicts == [] and "disagree" not in composed.text
