@@ -126,6 +126,12 @@ class _OnnxBackend:
         # Ingestion parses PDFs in other processes at the same time: spinning worker threads
         # would burn the cores those processes need.
         options.add_session_config_entry("session.intra_op.allow_spinning", "0")
+        # No CPU memory arena: batches come in many (rows, tokens) shapes, and the arena kept
+        # a new region for each one and never gave it back. Measured on 2,048 texts of 3-150
+        # words: 135 -> 1,102 MB after 512 texts and still rising with it, flat at 450 MB
+        # without it (tracemalloc saw none of it: it is onnxruntime's own). Vectors do not
+        # depend on the allocator.
+        options.enable_cpu_mem_arena = False
         self.session = ort.InferenceSession(str(onnx_path), options, providers=["CPUExecutionProvider"])
         self.inputs = {i.name for i in self.session.get_inputs()}
         self.tokenizer = Tokenizer.from_file(str(model_dir / "tokenizer.json"))
