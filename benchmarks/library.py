@@ -44,8 +44,9 @@ Where the curve bends, and why (what the code does; the table of a run shows by 
   reads the whole document register (`store.documents()`) to decide what is visible, which is
   linear in documents.
 - Ingest: `Store.write_rows` asks the register for the documents at the same path through
-  `KeywordIndex.documents_at`, which loads every document row; writing one document costs
-  time linear in the documents already stored (see "write 1 doc" in the table).
+  `KeywordIndex.documents_at`, an indexed lookup by path, so writing one more document costs
+  about the same whatever the library's size; what still grows is Chroma's own write (its HNSW
+  insert is log(n), its SQLite metadata indexes grow) ("write 1 doc" in the table).
 
 What a user with 100,000 documents (about 2.7 million chunks) should do:
 - Run Chroma as a server (`chroma run --path DIR`, `--chroma-url`): the HNSW index then lives
