@@ -443,22 +443,24 @@ class Results:
 
 
 def subset_folder(folder: Path, work: Path, count: int) -> Path:
-    """A folder of links to the first `count` files (for --quick)."""
+    """A folder of copies of the first `count` files (for --quick): not links, which the ingest
+    skips as files outside the folder given."""
     target = work / "subset"
     target.mkdir()
     for path in sorted(p for p in folder.iterdir() if p.is_file())[:count]:
-        (target / path.name).symlink_to(path.resolve())
+        shutil.copy2(path, target / path.name)
     return target
 
 
 def answering_folder(folder: Path, work: Path, cases: list[dict]) -> Path | None:
-    """A folder of links to the files the cases cite, or None when the folder holds none."""
+    """A folder of copies of the files the cases cite (links are skipped as outside the folder),
+    or None when the folder holds none."""
     names = {r["source"] for c in cases for r in c["reference_sources"]}
     target = work / "answering"
     target.mkdir()
     found = [folder / name for name in sorted(names) if (folder / name).is_file()]
     for path in found:
-        (target / path.name).symlink_to(path.resolve())
+        shutil.copy2(path, target / path.name)
     return target if found else None
 
 
