@@ -340,7 +340,7 @@ def child_replicate(source: str, target: str, copies_from: int, copies_to: int) 
 
     from ingest import vector_store
     from ingest.chunking import chunk_id
-    from ingest.store import Store, row_from_metadata
+    from ingest.store import Store, keyword_rows, row_from_metadata
 
     base = Store(Path(source), embedding_name=_embedding_name())
     rows: dict[str, list] = {}
@@ -379,8 +379,8 @@ def child_replicate(source: str, target: str, copies_from: int, copies_to: int) 
         # document was 10x slower), then each document made visible in the register.
         vector_store.add(store.collection, [i for b in batch for i in b[1]], [v for b in batch for v in b[2]],
                          [t for b in batch for t in b[3]], [m for b in batch for m in b[4]])
-        for row, ids, _, texts, _, sections in batch:
-            store.keywords.commit_document(row, list(zip(ids, texts, sections)), replaces=[])
+        for row, ids, _, texts, metadatas, sections in batch:
+            store.keywords.commit_document(row, keyword_rows(ids, texts, sections, metadatas), replaces=[])
     replicate_seconds = time.perf_counter() - started
     # One more document through the ingestion's own write path, timed, then removed.
     doc_id, chunks = next(iter(rows.items()))
