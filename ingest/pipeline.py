@@ -30,6 +30,7 @@ from ingest.glossary import extract_glossary
 from ingest.keyword_index import DocumentRow
 from ingest.loaders import DEFAULT_MAX_FILE_MB, identify, load_document, unsupported_reason
 from ingest.loaders.page_workers import PageWorkers
+from ingest.memory import release_freed_memory
 from ingest.loaders.pdf_loader import RANGE_SECONDS, PageWork
 from ingest.metadata import MarkingError, checked_doc_type, checked_marking, guess_doc_type, lower_than
 from ingest.numbering import has_paragraph_id
@@ -385,6 +386,7 @@ def _write(path: Path, document, chunks, store: Store, embedder: Embedder, track
     for start in range(0, len(chunks), EMBED_SLICE):
         part = chunks[start:start + EMBED_SLICE]
         parts.append(embedder.encode([c.embed_text for c in part]))
+        release_freed_memory()  # the batches' tensors, freed but kept by malloc (ingest/memory.py)
         tracker.embedded(path, len(part))
     vectors = np.concatenate(parts) if len(parts) > 1 else parts[0]
     try:

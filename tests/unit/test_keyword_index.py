@@ -41,3 +41,20 @@ def test_an_index_without_the_new_columns_is_dropped_for_a_rebuild(tmp_path):
     assert index.documents() == []  # Store.reconcile re-registers the documents from Chroma
     index.commit_document(row(), [("d1-00000", "new text", "1", "", "DSCA 04-29")], replaces=[])
     assert index.search('"04"', 5)
+
+
+def test_documents_at_reads_only_the_rows_at_that_path_through_the_path_index(tmp_path):
+    # A write asks for the versions at its path; reading every document row for it made each
+    # write slower as the library grew.
+    index = KeywordIndex(tmp_path / "k.sqlite3")
+    for doc_id in ("d1", "d2", "d3"):
+        index.commit_document(row(doc_id), [(f"{doc_id}-00000", "text", "1", "", "")], replaces=[])
+    statements = []
+    db = index._connect()
+    db.set_trace_callback(statements.append)
+    assert [d.doc_id for d in index.documents_at("/x/d2.pdf")] == ["d2"]
+    assert index.documents_at("/x/none.pdf") == []
+    db.set_trace_callback(None)
+    plans = [" ".join(str(step[-1]) for step in db.execute(f"EXPLAIN QUERY PLAN {sql}"))
+             for sql in statements if sql.lstrip().upper().startswith("SELECT")]
+    assert plans and all("USING INDEX documents_path" in plan for plan in plans), plans
