@@ -14,23 +14,23 @@ from evals.gates import COMPOSITION_GATES, REAL_DOCUMENT_GATES, check_gates, par
 
 SUITES = ("samm", "dsca-ci")
 
-# (suite, gate) -> the figure measured when it was marked (2026-12-01, extractive backend)
+# (suite, gate) -> the figure measured when it was marked (2026-12-01, extractive backend, after
+# the merge of composition, answerers and the library's batching; remeasured this session)
 NOT_YET_MET: dict[tuple[str, str], float] = {
-    ("samm", "fact_recall>=0.85"): 0.630, ("samm", "refusal_accuracy>=0.85"): 0.667,
-    ("samm", "false_refusal_rate<=0.05"): 0.056, ("samm", "held_out_gap<=0.05"): 0.111,
-    ("dsca-ci", "paragraph_cited>=0.85"): 0.754, ("dsca-ci", "fact_recall>=0.85"): 0.599,
-    ("dsca-ci", "refusal_accuracy>=0.85"): 0.481, ("dsca-ci", "false_refusal_rate<=0.05"): 0.123,
-    ("dsca-ci", "citation_precision>=0.95"): 0.910,
+    ("samm", "fact_recall>=0.85"): 0.690, ("samm", "refusal_accuracy>=0.85"): 0.667,
+    ("samm", "held_out_gap<=0.05"): 0.111,
+    ("dsca-ci", "paragraph_cited>=0.85"): 0.754, ("dsca-ci", "fact_recall>=0.85"): 0.608,
+    ("dsca-ci", "refusal_accuracy>=0.85"): 0.778, ("dsca-ci", "false_refusal_rate<=0.05"): 0.105,
 }
 
 # what each suite reached when its floors were set, less a margin for a case or two
 FLOORS: dict[str, tuple[str, ...]] = {
-    # measured 0.889 / 0.630 / 0.667 / 0.056 / 0.977 (45 cases, 9 of them unanswerable)
-    "samm": ("paragraph_cited>=0.85", "fact_recall>=0.60", "refusal_accuracy>=0.55", "false_refusal_rate<=0.09",
+    # measured 0.917 / 0.690 / 0.667 / 0.028 / 0.983 (45 cases, 9 of them unanswerable)
+    "samm": ("paragraph_cited>=0.88", "fact_recall>=0.65", "refusal_accuracy>=0.55", "false_refusal_rate<=0.06",
              "citation_precision>=0.95"),
-    # measured 0.754 / 0.599 / 0.481 / 0.123 / 0.910 (84 cases, 27 of them unanswerable)
-    "dsca-ci": ("paragraph_cited>=0.72", "fact_recall>=0.57", "refusal_accuracy>=0.44", "false_refusal_rate<=0.16",
-                "citation_precision>=0.88"),
+    # measured 0.754 / 0.608 / 0.778 / 0.105 / 0.966 (84 cases, 27 of them unanswerable)
+    "dsca-ci": ("paragraph_cited>=0.72", "fact_recall>=0.57", "refusal_accuracy>=0.70", "false_refusal_rate<=0.14",
+                "citation_precision>=0.93"),
 }
 
 
@@ -75,13 +75,13 @@ def test_never_below_the_floors(summaries, suite):
 
 
 # Issue 13's composition gates on real documents (neither suite has `conflict` cases), with the
-# figures measured when marked (2026-12-01, extractive, branch compose); see test_eval_gate.py
+# figures measured when marked (2026-12-01, extractive, merged main); see test_eval_gate.py
 # for why length and precision are not reached.
 COMPOSITION_NOT_YET_MET: dict[tuple[str, str], float] = {
-    ("samm", "answer_chars_p50<=450"): 1018.5, ("samm", "answer_precision>=0.7"): 0.242,
+    ("samm", "answer_chars_p50<=450"): 983.0, ("samm", "answer_precision>=0.7"): 0.252,
     ("samm", "list_completeness>=0.9"): 0.833,
-    ("dsca-ci", "answer_chars_p50<=450"): 1222.0, ("dsca-ci", "answer_precision>=0.7"): 0.261,
-    ("dsca-ci", "list_completeness>=0.9"): 0.613,
+    ("dsca-ci", "answer_chars_p50<=450"): 1172.0, ("dsca-ci", "answer_precision>=0.7"): 0.259,
+    ("dsca-ci", "list_completeness>=0.9"): 0.580,
 }
 
 
