@@ -130,6 +130,19 @@ _COUNTED_SYNONYMS = {"people": ["personnel", "persons", "members", "troops", "st
                      "countries": ["nations"], "nations": ["countries"]}
 
 
+_PERSON_NAME = r"(?:[A-Z][a-z]+\.?\s+)?[A-Z][a-z]+(?:\s+[A-Z]\.)?\s+[A-Z][a-z]+"
+
+
+def names_holder(role: str, sentence: str) -> bool:
+    """Whether the sentence names who holds the role ("Ambassador Jane Rowe", "Jane Rowe, the
+    U.S. Ambassador"), not only the role ("at the Ambassador's request" names nobody: it was
+    taken for an answer to "Who is the U.S. Ambassador to X?")."""
+    own = rf"\b{re.escape(role)}\b(?!['\u2019]s)"
+    return bool(re.search(rf"{own},?\s+(?:is\s+|was\s+)?{_PERSON_NAME}", sentence)
+                or re.search(rf"{_PERSON_NAME},?\s+(?:is\s+|was\s+|as\s+)?(?:the\s+)?(?:[A-Z][\w.]*\s+){{0,3}}{own}",
+                             sentence))
+
+
 def slot_check(question: str, sentence: str, glossary=None) -> str | None:
     """The slot the answer fills must be named by the sentence that answers: the role in
     "Who is the U.S. Ambassador to X?", the thing counted in "How many students ...?" (with
@@ -138,7 +151,7 @@ def slot_check(question: str, sentence: str, glossary=None) -> str | None:
     match = re.search(r"^\s*(?i:who (?:is|was|are|were) (?:the )?)((?:[A-Z][\w.]*\s?)+)", question)
     if match:
         role = match.group(1).split()[-1]
-        return None if mentions(role, sentence, glossary) else role
+        return None if names_holder(role, sentence) else role
     match = re.search(r"\b(?i:how many) ((?:[A-Za-z][\w-]*\s?){1,4})", question)
     if match:
         counted = [w for w in match.group(1).split() if w.islower() and w not in STOPWORDS and w not in QUESTION_WORDS

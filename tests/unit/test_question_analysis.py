@@ -115,3 +115,14 @@ def test_one_side_of_an_or_is_enough():
     # nothing of either side mentioned: everything stays required, and so does an "and"
     assert either_or(question, specifics, "The exercise ran in June.") == specifics
     assert either_or("What do FMF and Title 10 fund?", specifics, "FMF is allocated.") == specifics
+
+
+def test_who_holds_a_role_is_answered_by_a_name_not_by_the_role():
+    # fixes: "Who is the U.S. Ambassador to Pelora?" was answered with "... kept in the plan at
+    # the Ambassador's request", which names nobody
+    from assistant.core.question_analysis import slot_check
+
+    question = "Who is the U.S. Ambassador to Pelora?"
+    assert slot_check(question, "It is kept in the plan at the Ambassador's request.") == "Ambassador"
+    assert slot_check(question, "The U.S. Ambassador, Jane Rowe, approved the plan.") is None
+    assert slot_check(question, "Jane Rowe, the U.S. Ambassador to Pelora, approved it.") is None
