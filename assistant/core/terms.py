@@ -26,7 +26,7 @@ happened happens compare comparison difference differ change changes stand stand
 types way ways thing things get gets got make makes made use used using take takes one two
 """.split())
 
-_TOKEN = re.compile(r"\$?\d[\d,]*(?:\.\d+)?%?|[A-Za-z][A-Za-z0-9'\u2019\-./&]*[A-Za-z0-9]|[A-Za-z]")
+_TOKEN = re.compile(r"\$?\d[\d,]*(?:\.\d+)?%?|[A-Za-z][A-Za-z0-9'\-./&]*[A-Za-z0-9]|[A-Za-z]")
 _MONTHS = ("january february march april may june july august september october november december "
            "jan feb mar apr jun jul aug sep sept oct nov dec").split()
 
@@ -49,13 +49,7 @@ def stem(word: str) -> str:
 
 
 def tokens(text: str) -> list[str]:
-    # a possessive is its noun: "partner's" stemmed as a plural became "partner'", which
-    # matched neither "partner" in a sentence nor in the mention checks
-    found = (_POSSESSIVE.sub("", t).strip("'.-/") for t in _TOKEN.findall(text))
-    return [t for t in found if t]
-
-
-_POSSESSIVE = re.compile(r"['\u2019]s$", re.I)
+    return [t.strip("'.-/") for t in _TOKEN.findall(text) if t.strip("'.-/")]
 
 
 def normalize_number(token: str) -> str:
