@@ -32,8 +32,15 @@ def test_a_question_in_the_browser_shows_the_answer_and_its_sources(chromium, ru
     expect(page.locator(".pa-passage mark").first).to_contain_text("$18 million")
     expect(page.locator(".pa-marking").first).to_have_text("UNCLASSIFIED")
     # a [n] marker in the answer brings its source card into view, in the same tab
-    page.locator('a[href="#source-0-4"]').first.click()  # composed answers cite the lead first (issue 13)
-    expect(page.get_by_text("paragraph 5.a.(5)", exact=False).first).to_be_in_viewport(timeout=10_000)
+    # (the answer's last marker: its card is the furthest down the pane; which paragraph it is
+    # follows the composition, so the test reads the number from the page)
+    markers = page.locator('a[href^="#source-0-"]')
+    last = markers.nth(markers.count() - 1)
+    target = last.get_attribute("href")[1:]
+    last.click()
+    page.wait_for_timeout(500)
+    top = page.evaluate(f"document.getElementById('{target}').getBoundingClientRect().top")
+    assert 0 <= top <= 1100, (target, top)
     assert len(page.context.pages) == 1
     page.locator('a[href="#source-0-1"]').first.click()
     page.wait_for_timeout(500)  # let the layout settle before the picture
