@@ -19,7 +19,7 @@ SUITES = ("samm", "dsca-ci")
 NOT_YET_MET: dict[tuple[str, str], float] = {
     ("samm", "fact_recall>=0.85"): 0.690, ("samm", "refusal_accuracy>=0.85"): 0.667,
     ("samm", "held_out_gap<=0.05"): 0.111,
-    ("dsca-ci", "paragraph_cited>=0.85"): 0.754, ("dsca-ci", "fact_recall>=0.85"): 0.608,
+    ("dsca-ci", "paragraph_cited>=0.85"): 0.754, ("dsca-ci", "fact_recall>=0.85"): 0.616,
     ("dsca-ci", "refusal_accuracy>=0.85"): 0.778, ("dsca-ci", "false_refusal_rate<=0.05"): 0.105,
 }
 
@@ -28,7 +28,7 @@ FLOORS: dict[str, tuple[str, ...]] = {
     # measured 0.917 / 0.690 / 0.667 / 0.028 / 0.983 (45 cases, 9 of them unanswerable)
     "samm": ("paragraph_cited>=0.88", "fact_recall>=0.65", "refusal_accuracy>=0.55", "false_refusal_rate<=0.06",
              "citation_precision>=0.95"),
-    # measured 0.754 / 0.608 / 0.778 / 0.105 / 0.966 (84 cases, 27 of them unanswerable)
+    # measured 0.754 / 0.616 / 0.778 / 0.105 / 0.964 (84 cases, 27 of them unanswerable)
     "dsca-ci": ("paragraph_cited>=0.72", "fact_recall>=0.57", "refusal_accuracy>=0.70", "false_refusal_rate<=0.14",
                 "citation_precision>=0.93"),
 }
@@ -78,9 +78,9 @@ def test_never_below_the_floors(summaries, suite):
 # figures measured when marked (2026-12-01, extractive, merged main); see test_eval_gate.py
 # for why length and precision are not reached.
 COMPOSITION_NOT_YET_MET: dict[tuple[str, str], float] = {
-    ("samm", "answer_chars_p50<=450"): 983.0, ("samm", "answer_precision>=0.7"): 0.252,
+    ("samm", "answer_chars_p50<=450"): 979.0, ("samm", "answer_precision>=0.7"): 0.252,
     ("samm", "list_completeness>=0.9"): 0.833,
-    ("dsca-ci", "answer_chars_p50<=450"): 1172.0, ("dsca-ci", "answer_precision>=0.7"): 0.259,
+    ("dsca-ci", "answer_chars_p50<=450"): 1189.0, ("dsca-ci", "answer_precision>=0.7"): 0.264,
     ("dsca-ci", "list_completeness>=0.9"): 0.580,
 }
 
