@@ -36,7 +36,9 @@ def assert_guarantees(answer, passages):
     cited_text = {c.n: retrieved[c.chunk_id].text for c in answer.citations}
     from ingest.sentences import split_sentences
 
-    for sentence in split_sentences(answer.answer.replace(" [unsupported]", "")):
+    # checked line by line, as the claim checker reads an answer (a list's items are claims of their own)
+    lines = answer.answer.replace(" [unsupported]", "").split("\n")
+    for sentence in (s for line in lines for s in split_sentences(line)):
         markers = [int(n) for g in MARKER.findall(sentence) for n in g.split(",")]
         claim = MARKER.sub("", sentence)
         held = set().union(*(numbers_in(cited_text[n]) for n in markers if n in cited_text)) if markers else set()
