@@ -317,7 +317,10 @@ def conflict_flagged(answer_text: str, values: Sequence[str]) -> float:
 # of a memo or plan cover block.
 JUNK = (
     ("enumerator", re.compile(r"(?:^|(?<=[.:;]\s)|(?<=^[-*]\s))(?:\(?[a-z]\)|\(\d{1,2}\)|[a-z]\.|\d{1,2}\))\s", re.M)),
-    ("enumerator", re.compile(r"(?:^|\s)(?:[a-hj-z]\.|\(\d{1,2}\)|\([a-z]\))\s*(?:\[\d+\])?\s*$", re.M)),
+    # a label left at a line's end ("... as follows: e."); not a reference the text cites by
+    # its letter ("in accordance with Reference (a)", "section 115(i)")
+    ("enumerator", re.compile(r"(?:^|(?<![Rr]eference)(?<![Ss]ection)(?<![Pp]aragraph)(?<![Ee]nclosure)\s)"
+                              r"(?:[a-hj-z]\.|\(\d{1,2}\)|\([a-z]\))\s*(?:\[\d+\])?\s*$", re.M)),
     ("markup", re.compile(r"\\newpage|\\[a-z]+\{|^#{1,6}\s|\|\s*\||^\s*\|", re.M)),
     ("cover field", re.compile(r"\b(?:Prepared by|Approved by|Reviewed by|MEMORANDUM FOR|SUBJECT|REFERENCES|FROM|"
                                r"Classified by|Distribution|Point of contact|POC)\s*:", re.I)),

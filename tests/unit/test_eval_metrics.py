@@ -70,3 +70,15 @@ def test_aggregates_and_bootstrap():
     assert 0.5 <= lo <= 0.8 <= hi <= 1.0
     diff, lo, hi = m.paired_difference_ci([1, 1, 0], [1, 0, 0])
     assert diff == pytest.approx(1 / 3) and lo >= 0 and hi <= 1
+
+
+def test_junk_is_debris_not_a_reference_the_document_cites():
+    # enumerator labels, markup and cover fields are debris in an answer ...
+    assert m.junk_found("The plan has three parts e.") == ["enumerator"]
+    assert m.junk_found("(2) The office reports monthly [1].") == ["enumerator"]
+    assert m.junk_found("Prepared by: J5 staff") == ["cover field"]
+    assert m.junk_found("Budget \\newpage follows") == ["markup"]
+    # ... but a reference the document cites by its letter is its text (it had counted as junk
+    # on a list item ending "in accordance with Reference (a)")
+    assert m.junk_found("- Activities funded in accordance with Reference (a) [3]") == []
+    assert m.junk_found("- Members excluded under section 115(i) [2]") == []
