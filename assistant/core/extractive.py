@@ -104,7 +104,8 @@ class ExtractiveAnswerer:
     def extract(self, question: str, passages: list[Passage], glossary=None, expansions=()) -> Extract:
         if not passages:
             return Extract([], True, "nothing in the documents matches the question")
-        absent = [n for n in cited_documents(asking_text(question)) if not any(comes_from(n, p) for p in passages)]
+        asking = asking_text(question)
+        absent = [n for n in cited_documents(asking) if not any(comes_from(n, p) for p in passages)]
         if absent:
             return Extract([], True, f"no passage found comes from {' or '.join(absent)}")
         candidates = self.candidates(passages)
@@ -141,7 +142,6 @@ class ExtractiveAnswerer:
         best = ranked[0]
         if best.score < params.min_score:
             return Extract([], True, "no passage is close enough to the question")
-        asking = asking_text(question)
         multi_part = is_multi_part(asking)
         floor = (params.multi_part_primary_ratio if multi_part else params.primary_ratio) * best.score
         contenders = [c for c in ranked if c.score >= floor and (not kind or holds_kind(kind, c.text, question))]
