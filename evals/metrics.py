@@ -296,6 +296,20 @@ def answer_precision(answer_text: str, facts: Sequence[str], conflict_values: Se
     return good / len(lines)
 
 
+def fact_first(answer_text: str, facts: Sequence[str], conflict_values: Sequence[str] = ()) -> float | None:
+    """1 when the answer's first line carries a reference fact (or, when it introduces a list,
+    its first item does): a planner reads the answer's opening and stops. Answer precision
+    counts every line; this one asks whether the fact leads. None without facts or text."""
+    if not facts:
+        return None
+    lines = answer_lines(answer_text)
+    if not lines:
+        return None
+    values = (*facts, *conflict_values)
+    first = lines[:2] if strip_markers(lines[0]).rstrip().endswith(":") else lines[:1]
+    return float(any(fact_present(f, line) for f in values for line in first))
+
+
 def list_completeness(answer_text: str, items: Sequence[str]) -> float | None:
     """For a question whose answer is a list the documents give: the share of its items in the
     answer (the items are the case's reference facts)."""

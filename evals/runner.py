@@ -34,7 +34,7 @@ PREFIX = {"document": "doc", "paragraph": "para", "page": "page"}
 # The metrics the summary leads with (bootstrap intervals), in report order.
 HEADLINE = ("para_hit@5", "doc_hit@5", "page_hit@5", "para_mrr@10", "para_ndcg@10", "fact_recall",
             "context_fact_recall@5", "token_f1", "paragraph_cited", "citation_precision", "citation_recall",
-            "refusal_accuracy", "false_refusal_rate", "answer_precision", "list_completeness", "conflicts_flagged",
+            "refusal_accuracy", "false_refusal_rate", "answer_precision", "fact_first", "list_completeness", "conflicts_flagged",
             "junk_share")
 LOWER_IS_BETTER = {"false_refusal_rate", "junk_share", "answer_chars_p50", "answer_chars_p95", "latency_p50_ms",
                    "latency_p95_ms", "retrieval_latency_p50_ms",
@@ -237,6 +237,7 @@ def composition_scores(case: Case, text: str, refused: bool) -> dict:
         return {}
     scores = {"answer_chars": m.answer_length(text),
               "answer_precision": m.answer_precision(text, case.reference_facts, case.conflict_values),
+              "fact_first": m.fact_first(text, case.reference_facts, case.conflict_values),
               "junk_share": float(bool(m.junk_found(text)))}
     if "list" in case.tags:
         scores["list_completeness"] = m.list_completeness(text, case.reference_facts)

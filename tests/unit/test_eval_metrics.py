@@ -82,3 +82,15 @@ def test_junk_is_debris_not_a_reference_the_document_cites():
     # on a list item ending "in accordance with Reference (a)")
     assert m.junk_found("- Activities funded in accordance with Reference (a) [3]") == []
     assert m.junk_found("- Members excluded under section 115(i) [2]") == []
+
+
+def test_fact_first_asks_whether_the_opening_line_carries_the_fact():
+    facts = ["12 years"]
+    leads = "Direct loans are repaid over a period not to exceed 12 years [1]. The AECA governs them [2]."
+    trails = "The AECA governs direct loans [2]. They are repaid over a period not to exceed 12 years [1]."
+    assert m.fact_first(leads, facts) == 1.0
+    assert m.fact_first(trails, facts) == 0.0
+    assert m.answer_precision(leads, facts) == m.answer_precision(trails, facts) == 0.5  # precision cannot tell
+    listed = "The plan names two gaps:\n- Radar coverage [1]\n- Maintenance [2]"
+    assert m.fact_first(listed, ["Radar coverage"]) == 1.0  # a list's lead and its first item
+    assert m.fact_first("", facts) is None and m.fact_first(leads, []) is None
