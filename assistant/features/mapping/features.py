@@ -14,10 +14,6 @@ model (scoring.py). Absolute ones first:
 - family_similarity, family_bridge: the inherited similarity and the bridge at their best
   over the objective's family in the hierarchy (parent, siblings, itself), and partner:
   whether the objective names the activity's partner (hierarchy.py);
-- support: how closely the passages the documents return for the activity's purpose match it
-  (the same for all its objectives; taken relative to the list in scoring.py): the documents
-  say much about the training, equipment and exercises the objectives are about and little
-  about a football match or a parade, the activities that support no objective;
 - campaign: 1 for an objective that has sub-objectives (activities usually serve the most
   specific one; the model learns how much less likely the parent is).
 The relative features that make scores compare across a list are computed from the first
@@ -35,8 +31,7 @@ from assistant.features.mapping.gaps import GAP_WORDING
 from assistant.features.mapping.hierarchy import family_max, partner_match
 from ingest.sentences import split_spans
 
-ABSOLUTE = ("evidence", "similarity", "inherited", "bridge", "family_similarity", "family_bridge", "support", "partner",
-            "campaign")
+ABSOLUTE = ("evidence", "similarity", "inherited", "bridge", "family_similarity", "family_bridge", "partner", "campaign")
 BRIDGE_K = 8  # passages read per activity for the bridge
 PARENT_SHARE = 0.5  # weight of the parent's statement in a sub-objective's inherited vector
 # Sharpness of the alignment of the documents' objectives with the list's (a Sinkhorn
@@ -142,16 +137,6 @@ def bridge(activities, activity_vectors, objectives, embedder, inherited, docume
     return out
 
 
-def support(activities, purpose_vectors, documents) -> np.ndarray:
-    """(activities,) the mean closeness of the passages returned for each activity's purpose."""
-    out = np.zeros(len(activities))
-    for i, activity in enumerate(activities):
-        vectors = documents.vectors([p.chunk_id for p in documents.passages(activity.purpose, BRIDGE_K)])
-        if len(vectors):
-            out[i] = float(np.clip(vectors @ purpose_vectors[i], 0, None).mean())
-    return out
-
-
 def pair_features(activities, objectives, embedder, documents=None, progress=None) -> PairFeatures:
     """documents: a MappingDocuments, or None to score from the lists' wording alone."""
     activity_vectors = embedder.encode([a.text for a in activities])
@@ -162,10 +147,8 @@ def pair_features(activities, objectives, embedder, documents=None, progress=Non
     inherited_similarity = activity_vectors @ inherited.T
     evidence = [ActivityEvidence(a.id) for a in activities]
     bridged = np.zeros_like(similarity)
-    supported = np.zeros(len(activities))
     if documents is not None:
         bridged = bridge(activities, activity_vectors, objectives, embedder, inherited, documents)
-        supported = support(activities, purpose_vectors, documents)
         finder = EvidenceFinder(documents, activities, objectives)
         for i, activity in enumerate(activities):
             evidence[i] = finder.find(activity)
@@ -174,8 +157,7 @@ def pair_features(activities, objectives, embedder, documents=None, progress=Non
     stated = np.array([[e.strength(o.id) for o in objectives] for e in evidence], dtype=np.float32)
     campaign = np.broadcast_to(has_children(objectives).astype(np.float32), similarity.shape)
     values = np.stack([stated, similarity, inherited_similarity, bridged, family_max(inherited_similarity, objectives),
-                       family_max(bridged, objectives), np.broadcast_to(supported[:, None], similarity.shape),
-                       partner_match(activities, objectives), campaign],
+                       family_max(bridged, objectives), partner_match(activities, objectives), campaign],
                       axis=-1).astype(np.float64)
     return PairFeatures([a.id for a in activities], [o.id for o in objectives], values, evidence,
                         has_documents=documents is not None)
