@@ -27,7 +27,8 @@ ROOT = Path(__file__).resolve().parent.parent
 GOLD_DIR = Path(__file__).resolve().parent / "gold"
 GOLD = GOLD_DIR / "mapping_gold.csv"
 FEATURE_CODE = ("assistant/features/mapping/features.py", "assistant/features/mapping/evidence.py", "assistant/features/mapping/documents.py",
-                "assistant/features/mapping/hierarchy.py")
+                "assistant/features/mapping/hierarchy.py", "assistant/features/mapping/gaps.py",
+                "assistant/features/mapping/models.py")
 
 
 @dataclass(frozen=True)

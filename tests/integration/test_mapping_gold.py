@@ -59,26 +59,31 @@ def figures_with(model, entry) -> dict:
     return score_mapping(mapping_from_features(activities, objectives, features, model), gold)
 
 
-# (figures, gold set, gate) -> the figure reached when it was marked (2026-12-01, with the second
-# unseen-style list in the gold and the hierarchy and partner features, refitted after the
-# ingest's embedding batches changed): an xfail, not strict, so CI shows the gap and XPASS shows
-# when a gate can be made hard. "fitted" is the shipped model (fitted on every set); "held_out" a
-# model fitted on the other sets only.
+# (figures, gold set, gate) -> the figure reached when it was marked (2026-12-01, after the
+# similarity on the activity's purpose, the gap-aware bridge and the stage-1 model without the
+# column view; refitted by scripts/fit_mapping.py): an xfail, not strict, so CI shows the gap and
+# XPASS shows when a gate can be made hard. "fitted" is the shipped model (fitted on every set);
+# "held_out" a model fitted on the other sets only. The unseen list's recall passed before this
+# change (fitted 0.771, held out 0.792): the refit's thresholds trade it for precision (fitted
+# 0.787 -> 0.791, held out 0.594 -> 0.761) and the second list's orphans (0.6 -> 0.8).
 NOT_YET_MET = {
     ("fitted", "renumbered", "top1>=0.80"): 0.786,
-    ("fitted", "unseen", "top1>=0.80"): 0.766, ("fitted", "unseen", "precision>=0.85"): 0.787,
-    ("fitted", "unseen2", "top1>=0.80"): 0.604, ("fitted", "unseen2", "precision>=0.85"): 0.6,
-    ("fitted", "unseen2", "recall>=0.75"): 0.702, ("fitted", "unseen2", "orphans_found>=0.75"): 0.6,
+    ("fitted", "unseen", "top1>=0.80"): 0.766, ("fitted", "unseen", "precision>=0.85"): 0.791,
+    ("fitted", "unseen", "recall>=0.75"): 0.708,
+    ("fitted", "unseen2", "top1>=0.80"): 0.604, ("fitted", "unseen2", "precision>=0.85"): 0.711,
+    ("fitted", "unseen2", "recall>=0.75"): 0.681,
     ("held_out", "bundled", "precision>=1.0"): 0.973,
-    ("held_out", "renumbered", "top1>=0.80"): 0.75, ("held_out", "renumbered", "recall>=0.65"): 0.639,
-    ("held_out", "unseen", "top1>=0.80"): 0.787, ("held_out", "unseen", "precision>=0.85"): 0.594,
-    ("held_out", "unseen2", "top1>=0.80"): 0.625, ("held_out", "unseen2", "precision>=0.85"): 0.633,
-    ("held_out", "unseen2", "recall>=0.75"): 0.66, ("held_out", "unseen2", "orphans_found>=0.75"): 0.4,
+    ("held_out", "unseen", "top1>=0.80"): 0.787, ("held_out", "unseen", "precision>=0.85"): 0.761,
+    ("held_out", "unseen", "recall>=0.75"): 0.729,
+    ("held_out", "unseen2", "top1>=0.80"): 0.625, ("held_out", "unseen2", "precision>=0.85"): 0.673,
+    ("held_out", "unseen2", "recall>=0.75"): 0.702,
 }
 # Held out (fitted on the other three sets), an unseen-style list must still rank well above
 # the fixed rule the model replaced (top-1 0.15 on the first list) and above a model that knows
-# no unseen-style list (0.57 / 0.46): reached 0.787 and 0.625.
-HELD_OUT_FLOORS = {"top1": 0.60}
+# no unseen-style list (0.57 / 0.46): reached 0.787 and 0.625; and keep the link precision and
+# orphans the purpose similarity and the gap-aware bridge brought (0.594 / 0.633 -> 0.761 / 0.673;
+# orphans 0.8 / 0.4 -> 0.8 / 0.8).
+HELD_OUT_FLOORS = {"top1": 0.60, "precision": 0.65, "orphans_found": 0.75}
 
 
 @pytest.fixture(scope="module")

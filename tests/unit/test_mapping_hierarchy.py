@@ -26,3 +26,27 @@ def test_partner_match_uses_the_lists_partner_names_and_the_nearest_objective_na
     assert out[1].tolist() == [1, -1, 1, 0, 0]
     assert out[2].tolist() == [-1, -1, -1, 0, 0]  # the objective names only other partners of the list
     assert out[3].tolist() == [0, 0, 0, 0, 0]  # an activity with no partner is never held against an objective
+
+
+def test_the_bridge_reads_no_support_in_a_gap_or_a_denial():
+    """A sentence that reports an objective as a gap ("No nomination addresses IMO 4.3") or
+    denies a link names the objective nothing serves: the bridge must not carry it to the
+    activities whose passages hold it."""
+    from types import SimpleNamespace
+
+    from assistant.features.mapping.evidence import id_pattern
+    from assistant.features.mapping.features import objectives_named
+
+    pattern = id_pattern(["IMO 4.1", "IMO 4.3", "IMO 2.1"])
+    text = ("The warehouse supports IMO 4.1. No nomination addresses IMO 4.3 (access agreements). "
+            "Gap: IMO 2.1 has no resourced activity. The concert is not linked to IMO 2.1.")
+    assert objectives_named(SimpleNamespace(text=text), pattern) == {"IMO 4.1"}
+
+
+def test_an_activitys_purpose_leaves_out_its_kind_and_authority():
+    """The similarity reads what an activity is for: "IMET" and "10 U.S.C. 333" are shared by
+    activities of every theme."""
+    activity = Activity("X1", "Imagery analyst course seats", type="IMET", authority="IMET",
+                        description="Two seats at the imagery analysis course.")
+    assert activity.purpose == "Imagery analyst course seats. Two seats at the imagery analysis course."
+    assert "IMET" in activity.text and "IMET" not in activity.purpose

@@ -100,3 +100,36 @@ def test_xlsx_matrix_labels_every_row_and_column_and_colours_like_the_page(tmp_p
     assert colour(sheet.cell(2, 2)) == matrix.COLOURS[matrix.WEAK][1:]
     assert colour(sheet.cell(3, 2)) == matrix.COLOURS[matrix.SUGGESTED][1:]
     assert colour(sheet.cell(1, 4)) == matrix.GAP_COLOUR[1:]  # the uncovered objective's column
+
+
+def test_the_grid_counted_per_activity_chooses_what_deciding_every_triple_chooses(monkeypatch):
+    """fitting._grid_value sums per-activity counts instead of deciding each threshold triple
+    over whole lists; on lists with stated, unstated and orphan activities it must pick the
+    same thresholds as the plain loop it replaced."""
+    from assistant.features.mapping import fitting
+
+    monkeypatch.setattr(fitting, "GRID", np.round(np.arange(0.1, 0.91, 0.2), 3))
+    monkeypatch.setattr(fitting, "Z_GRID", np.round(np.arange(-2.0, 0.01, 0.5), 2))
+    rng = np.random.default_rng(3)
+    sets = []
+    for n in range(3):
+        values, labels = modest_list(rng, 18, 5, 3, 0.3 + 0.1 * n)
+        labels[5:9, 0] = 1  # a few second links
+        values[:, :, ABSOLUTE.index("evidence")] = labels * (rng.random(labels.shape) < 0.5) * (n == 0)
+        sets.append(GoldSet(f"list{n}", values, labels))
+    model = fit(sets)
+    from assistant.features.mapping.scoring import expanded_features, linear, sigmoid
+
+    first = [linear(model.stage1, expanded_features(s.values)) for s in sets]
+    scores = [sigmoid(linear(model.stage2, relative_features(f))) for f in first]
+    grid = np.mean([fitting._grid_value((model.stage1, model.stage2), f, p, s.values[:, :, 0], s.labels)
+                    for f, p, s in zip(first, scores, sets)], axis=0)
+    for a, stated in enumerate(fitting.GRID):
+        for b, unstated in enumerate(fitting.GRID):
+            for c, orphan_z in enumerate(fitting.Z_GRID):
+                trial = Model(model.stage1, model.stage2, float(stated), float(unstated), float(orphan_z), 1.0)
+                value = np.mean([np.mean(list(figures(decide(trial, f, p, s.values[:, :, 0]), s.labels, p).values()))
+                                 for f, p, s in zip(first, scores, sets)])
+                assert abs(grid[a, b, c] - value) < 1e-9, (stated, unstated, orphan_z)
+    a, b, c = np.unravel_index(int(np.argmax(grid >= grid.max() - 1e-9)), grid.shape)
+    assert (model.link_stated, model.link_unstated, model.orphan_z) == (fitting.GRID[a], fitting.GRID[b], fitting.Z_GRID[c])

@@ -1,7 +1,8 @@
 """A few general features for every activity-objective pair, the inputs of the fitted scoring
 model (scoring.py). Absolute ones first:
 - evidence: how plainly a document states the link (evidence.py), 0..1;
-- similarity: cosine of the activity's text and the objective's statement;
+- similarity: cosine of the activity's purpose (title and description, without its kind and
+  authority, which every theme shares) and the objective's statement;
 - inherited: the same with the objective's statement joined by its parent's (a sub-objective
   inherits its campaign objective's words: "helicopters ready to fly" is about the frontier);
 - bridge: the documents as a bridge between the two wordings. The passages retrieved for the
@@ -26,6 +27,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from assistant.features.mapping.evidence import NEGATION, ActivityEvidence, EvidenceFinder, id_pattern
+from assistant.features.mapping.gaps import GAP_WORDING
 from assistant.features.mapping.hierarchy import family_max, partner_match
 from ingest.sentences import split_spans
 
@@ -96,12 +98,14 @@ def alignment(document_objectives, objectives, embedder, inherited: np.ndarray) 
 
 
 def objectives_named(passage, pattern) -> set[str]:
-    """Objective ids a passage ties its subject to: the first ids of each sentence that does
-    not deny a link ("... is not linked to any campaign objective")."""
+    """Objective ids a passage ties its subject to: the first ids of each sentence that neither
+    denies a link ("... is not linked to any campaign objective") nor reports the objective as a
+    gap ("No nomination addresses IMO 4.3"): a gap sentence names the objective nothing serves,
+    and counted as support it drew the activities near it toward an objective that is a gap."""
     named = set()
     for start, end in split_spans(passage.text):
         sentence = passage.text[start:end]
-        if not NEGATION.search(sentence):
+        if not NEGATION.search(sentence) and not GAP_WORDING.search(sentence):
             named.update(pattern.findall(sentence)[:IDS_PER_SENTENCE])
     return named
 
@@ -136,9 +140,10 @@ def bridge(activities, activity_vectors, objectives, embedder, inherited, docume
 def pair_features(activities, objectives, embedder, documents=None, progress=None) -> PairFeatures:
     """documents: a MappingDocuments, or None to score from the lists' wording alone."""
     activity_vectors = embedder.encode([a.text for a in activities])
+    purpose_vectors = embedder.encode([a.purpose for a in activities])
     objective_vectors = embedder.encode([o.statement for o in objectives])
     inherited = inherited_vectors(objectives, objective_vectors)
-    similarity = activity_vectors @ objective_vectors.T
+    similarity = purpose_vectors @ objective_vectors.T
     inherited_similarity = activity_vectors @ inherited.T
     evidence = [ActivityEvidence(a.id) for a in activities]
     bridged = np.zeros_like(similarity)

@@ -20,6 +20,12 @@ class Activity:
         """What the activity is about, for the embedding model."""
         return ". ".join(p for p in (self.title, self.type, self.description, self.authority) if p)
 
+    @property
+    def purpose(self) -> str:
+        """What the activity is for, without its kind and authority ("IMET", "10 U.S.C. 333"):
+        those words are shared by activities of every theme and pull the wording toward none."""
+        return ". ".join(p for p in (self.title, self.description) if p)
+
 
 @dataclass(frozen=True)
 class Objective:

@@ -58,7 +58,7 @@ def matrix_chart(mapping) -> alt.Chart:
                               labelColor=red_if_in(orphan_labels))))
     cells = base.mark_rect(stroke="#ffffff", strokeWidth=1).encode(
         color=alt.Color("kind:N", scale=alt.Scale(domain=domain, range=colours),
-                        legend=alt.Legend(title="Cell", orient="bottom", labelExpr=(
+                        legend=alt.Legend(title="Cell", orient="bottom", labelLimit=0, labelExpr=(  # 0: no cut
                             "datum.label == 'gap' ? 'orphan activity / uncovered objective' : "
                             "datum.label == 'none' ? 'no link' : datum.label"))),
         opacity=alt.condition(pick, alt.value(1.0), alt.value(0.92)),
