@@ -22,7 +22,7 @@ from assistant.core.answer_params import AnswerParams, fitted
 from assistant.core.passages import Passage, comes_from, document_numbers
 from assistant.core.question_analysis import (_ANNOUNCES, _ENUMERATES, MAX_ENUMERATED, asking_text, cited_documents,
                                               either_or, expected_kind, holds_kind, is_multi_part, mentions,
-                                              question_parts, slot_check)
+                                              question_parts, scene_specifics, slot_check)
 from assistant.core.signals import Ask, Candidate, lead, score, support_text
 from assistant.core.terms import content_terms, numbers_in, query_terms
 from ingest.sentences import split_spans
@@ -192,6 +192,10 @@ class ExtractiveAnswerer:
         support = " ".join(" ".join([passages[c.passage_index].title, passages[c.passage_index].identity,
                                      passages[c.passage_index].heading_path, passages[c.passage_index].text])
                            for c in chosen)
+        scene = scene_specifics(asking, specifics)
+        if scene:  # set up by a leading clause: enough that a passage found mentions it
+            found = " ".join(" ".join([p.title, p.identity, p.heading_path, p.text]) for p in passages)
+            specifics = [t for t in specifics if t not in scene or not mentions(t, found, glossary)]
         missing = [t for t in either_or(asking, specifics, support, glossary) if not mentions(t, support, glossary)]
         if missing or multi_part:
             return missing

@@ -31,6 +31,13 @@ def expected_kind(question: str) -> str | None:
     # "how much notice / time / lead time" asks for a span of time, not money
     if re.search(r"\bhow much (advance |lead )?(notice|time|warning|lead)\b|\bhow (long|many days|many weeks) (before|after|ahead)\b", q):
         return "duration"
+    # "how long does Congress get to review it?", "how quickly must the IA report?", "the maximum
+    # repayment period": a span of time. Read as any number, a sentence about the "prescribed
+    # period (Table C5.T17.)" held one and answered ahead of the sentence giving "15 days".
+    # "How long is the border?" (a length) stays a number.
+    if re.search(r"\bhow long\b(?!\s+(?:is|are|was|were)\s+(?!the\s+\w*\s*(?:period|term|wait)))|\bhow quickly\b"
+                 r"|\b(?:maximum|minimum|waiting|look-?back|review|retention|repayment)\s+(?:\w+\s+)?period\b", q):
+        return "duration"
     if re.search(r"\bhow (much|expensive)\b|\b(cost|costs|budget|worth|price|value|dollars?)\b", q) \
             and not re.search(r"\bhow (many|long|large|big)\b", q):
         return "money"
@@ -73,7 +80,13 @@ def has_place(text: str) -> bool:
 _MONTH_NAMES = {"January", "February", "March", "April", "May", "June", "July", "August", "September", "October",
                 "November", "December", "The", "FY"}
 
-_KIND_TEST = {"place": has_place, "duration": lambda text: bool(re.search(r"\b(\d+|one|two|three|four|five|six|ten|thirty|sixty|ninety)\s+(calendar |working |business )?(days?|weeks?|months?|years?|hours?)\b", text, re.I)),
+def has_duration(text: str) -> bool:
+    """'within 30 days', 'a 90-day period', 'one year after delivery', 'within an hour'."""
+    return bool(re.search(rf"(?:\b{_NUMBER_WORD}|\b(?:a|an|one|sixty|ninety|fifteen|forty-five))[\s-]+(?:calendar |working |business )?"
+                          r"(?:days?|weeks?|months?|years?|hours?|minutes?)\b", text, re.I))
+
+
+_KIND_TEST = {"place": has_place, "duration": has_duration,
               "percent": lambda text: bool(re.search(rf"(\d|\b{_NUMBER_WORD})\s?(%|percent\b)", text, re.I)), "money": has_money,
               "charge": lambda text: has_money(text) or _KIND_TEST["percent"](text), "number": has_number, "date": has_date,
               "person": has_person_or_office, "identifier": has_identifier}
@@ -285,6 +298,27 @@ def answer_specifics(asking: str, glossary=None) -> list[str]:
         return terms
     return [t for t in terms if not (re.fullmatch(r"\d+(?:\.\d+)?", t) and "." not in t
                                      and not re.fullmatch(r"(?:19|20)\d\d", t))]
+
+
+# "After the State Department suspends assistance, how quickly must ...": a leading clause that
+# sets the scene, not one that asks ("When is the exercise, how many ...")
+_SCENE_CLAUSE = re.compile(r"^\s*(?:after|when|whenever|once|if|before|since|until|while|following)\s+"
+                           r"(?!(?:is|are|was|were|does|do|did|will|would|can|could|should|must|has|have|had)\b)"
+                           r"(?P<clause>[^?]+?),\s*(?=(?:what|which|who|whom|whose|when|where|why|how|can|could|does|do|"
+                           r"did|is|are|must|should|may|will)\b)", re.I)
+
+
+def scene_specifics(asking: str, specifics: list[str]) -> list[str]:
+    """The names and figures that only a leading clause of the question gives, setting up the
+    case it asks about: an answer need not repeat them (samm: "After the State Department
+    suspends ..., how quickly must the IA report?" was refused because the sentence giving the
+    deadline does not name the State Department). The answerer still wants some passage found
+    to mention them, so a near miss set in a clause ("If Estrovia asks, ...") is refused."""
+    match = _SCENE_CLAUSE.match(asking)
+    if not match:
+        return []
+    clause, rest = match["clause"].lower(), asking[match.end():].lower()
+    return [t for t in specifics if t.lower() in clause and t.lower() not in rest]
 
 
 def asking_text(question: str) -> str:

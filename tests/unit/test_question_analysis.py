@@ -119,3 +119,12 @@ def test_who_holds_a_role_is_answered_by_a_name_not_by_the_role():
     assert slot_check(question, "It is kept in the plan at the Ambassador's request.") == "Ambassador"
     assert slot_check(question, "The U.S. Ambassador, Jane Rowe, approved the plan.") is None
     assert slot_check(question, "Jane Rowe, the U.S. Ambassador to Pelora, approved it.") is None
+
+
+def test_a_leading_clause_sets_the_scene():
+    from assistant.core.question_analysis import scene_specifics
+    question = "After the State Department suspends assistance to a country, how quickly must the IA report?"
+    assert scene_specifics(question, ["State", "Department", "IA"]) == ["State", "Department"]
+    # a clause that asks is no scene; a name the asking part repeats stays required
+    assert scene_specifics("When is IRON PASS 26, how many people take part?", ["IRON PASS", "26"]) == []
+    assert scene_specifics("If Zarvia asks, what does Zarvia get?", ["Zarvia"]) == []
