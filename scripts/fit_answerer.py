@@ -29,7 +29,7 @@ DEFAULT_SUITES = ["evals/suites/corpus.jsonl", "evals/suites/samm.jsonl", "evals
 # and the weights that move rankings most. The others keep AnswerParams' defaults (searching
 # all sixteen takes hours on two cores; --params names others).
 DEFAULT_PARAMS = ["min_score", "primary_ratio", "multi_part_primary_ratio", "greedy_min_gain", "kind_missing",
-                  "off_subject", "semantic_weight", "lexical_weight"]
+                  "off_subject", "semantic_weight", "lexical_weight", "header_block"]
 
 
 def main() -> None:

@@ -33,6 +33,7 @@ class AnswerParams:
     fragment: float = 0.15
     off_subject: float = 0.15
     wrong_year: float = 0.3
+    header_block: float = 0.0  # off until fitted (scripts/fit_answerer.py searches it)
     # thresholds
     min_score: float = 0.3  # below this, the best sentence does not answer
     primary_ratio: float = 0.85  # the sentence holding the kind of thing asked for must score near the best

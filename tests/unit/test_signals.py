@@ -86,3 +86,13 @@ def test_a_signal_s_weight_scales_the_score(signal):
     silent = AnswerParams().with_values({signal.name: 0.0})
     loud = AnswerParams().with_values({signal.name: 0.5})
     assert score(ask, c, 0.8, passage, loud) < score(ask, c, 0.8, passage, silent)
+
+
+def test_header_block():
+    ask = Ask.whole("What kinds of items can a blanket order case cover?", {})
+    header = ("DEPARTMENT OF THE AIR FORCE DIRECTOR, DEFENSE LOGISTICS AGENCY SUBJECT: Blanket Order Cases "
+              "(DSCA 00-03) Building from the accomplishments of the program")
+    assert _fires("header_block", ask, header) == 1
+    assert _fires("header_block", ask, "THIS POLICY PERTAINS ONLY TO VEHICLES PROCURED WITH T-20 FUNDS.") == 1
+    assert _fires("header_block", ask, "Blanket order cases may cover spare parts, support equipment and "
+                                       "publications of the EDA program.") == 0
