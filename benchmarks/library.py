@@ -23,7 +23,7 @@ What it measures (each measured thing runs in its own process, so memory is its 
      small random vector and renormalised so HNSW does not see exact duplicates, written
      through the store's own Chroma and keyword-index code): the same latencies, the query
      process's peak memory, the store's size on disk and the time to write one more document;
-     a table and a log-log chart (SVG).
+     a table and a log-log chart (matplotlib, the `bench` extra).
   --distractors: paragraph hit@5 of the suite's answerable questions with only the documents
      they cite loaded, then with the whole folder loaded; the drop (target <= 0.05).
   --quick: 12 files, scales 2 and 5, 6 questions: a smoke run of every path.
@@ -539,7 +539,7 @@ def main() -> None:
                         help="also score paragraph hit@5 with only the answering files vs the whole folder")
     parser.add_argument("--distractors-only", action="store_true", help="ingest and score the distractor check only")
     parser.add_argument("--chart", default=str(ROOT / "benchmarks" / "results" / "library-growth.svg"),
-                        help="where to write the log-log chart (SVG)")
+                        help="where to write the log-log chart (.svg or .png)")
     parser.add_argument("--json", help="also write every figure to this JSON file")
     parser.add_argument("--child", nargs=2, help=argparse.SUPPRESS)
     args = parser.parse_args()
@@ -684,18 +684,12 @@ def growth_table(growth: list[dict]) -> str:
 
 
 def write_chart(path: Path, growth: list[dict]) -> Path:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(growth_chart(growth))
-    return path.resolve()
-
-
-def growth_chart(growth: list[dict]) -> str:
-    from loglog_chart import chart
+    from loglog_chart import save_chart
 
     def series(key: str) -> list[tuple[float, float]]:
         return [(g["chunks"], g[key]) for g in growth if g.get(key)]
 
-    return chart([
+    return save_chart(path, [
         {"title": "Latency by library size", "x_label": "chunks", "y_label": "ms",
          "series": {"retrieval p50": series("retrieve_p50"), "retrieval p95": series("retrieve_p95"),
                     "answer p50": series("answer_p50"), "answer p95": series("answer_p95"),
