@@ -3,7 +3,7 @@
 in one run, then the same store replicated to 10x and 50x to show how cost grows.
 
     nice .venv/bin/python benchmarks/library.py [--questions FILE] [--quick] [--scales 10,50]
-        [--skip-naive] [--distractors] [--chart FILE.svg] [--json out.json]
+        [--skip-naive] [--skip-floors] [--keep DIR] [--distractors] [--chart FILE.svg] [--json out.json]
 
 What it measures (each measured thing runs in its own process, so memory is its own):
   a. ingest pages/s of the product (fresh store in a temp dir) and of the naive setup
@@ -23,10 +23,13 @@ What it measures (each measured thing runs in its own process, so memory is its 
      small random vector and renormalised so HNSW does not see exact duplicates, written
      through the store's own Chroma and keyword-index code): the same latencies, the query
      process's peak memory, the store's size on disk and the time to write one more document;
-     a table and a log-log chart (SVG).
+     a table and a log-log chart (matplotlib, the `bench` extra).
   --distractors: paragraph hit@5 of the suite's answerable questions with only the documents
      they cite loaded, then with the whole folder loaded; the drop (target <= 0.05).
   --quick: 12 files, scales 2 and 5, 6 questions: a smoke run of every path.
+  --keep DIR: the 1x store, the ingest's figures and its chunk texts are kept in DIR and reused
+     by the next run with the same DIR (the 30-minute ingest is not repeated; its figures are
+     printed as that run measured them).
 
 The machines here are 2 shared cores: read the ratios, not the seconds.
 
@@ -489,6 +492,35 @@ def run_distractors(folder: Path, work: Path, full_store: Path, cases: list[dict
                 f"<= {TARGETS['distractor_drop']}", before - after <= TARGETS["distractor_drop"])
 
 
+def run_floors(product: dict, texts_file: Path, workers: int, embed_sample: int, folder: Path,
+               results: Results) -> None:
+    """The ingest beside its floors: the int8 embedder alone on the ingest's own chunk texts, and
+    bare pypdf extraction with as many processes."""
+    print("embedding alone (int8) on the same chunk texts", flush=True)
+    alone = in_child("embed", texts_file=str(texts_file), sample=embed_sample)
+    results.data["embed_alone"] = alone
+    alone_rate = alone["chunks"] / alone["seconds"]
+    inside_rate = product["encoded"] / product["encode_seconds"] if product["encode_seconds"] else float("nan")
+    overall_rate = product["chunks"] / product["seconds"]
+    results.add("embedding alone", f"{alone_rate:.1f} chunks/s ({alone['chunks']} chunks)")
+    results.add("embedding inside ingest", f"{inside_rate:.1f} chunks/s")
+    rest = product["seconds"] - product["encode_seconds"] - product["write_seconds"]
+    results.add("where the ingest's time goes", f"{product['encode_seconds']:.0f} s embedding, "
+                f"{product['write_seconds']:.0f} s writing the store, {rest:.0f} s the rest "
+                f"(model load, PDF parsing, chunking) of {product['seconds']:.0f} s")
+    results.add("embedding inside / alone", f"{inside_rate / alone_rate:.2f}", f">= {TARGETS['embed_ratio']}",
+                inside_rate / alone_rate >= TARGETS["embed_ratio"])
+    results.add("whole ingest chunks/s / embedding alone", f"{overall_rate / alone_rate:.2f} "
+                "(1.0 would be an ingest bound by the model alone)")
+
+    print("bare pypdf extraction (the parsing floor)", flush=True)
+    parse = in_child("parse", folder=str(folder), workers=workers)
+    results.data["parse"] = parse
+    results.add(f"bare pypdf, {workers} processes", f"{parse['seconds']:.1f} s, "
+                f"{parse['pages'] / parse['seconds']:.2f} pages/s ({parse['pages']} pages, {len(parse['failed'])} failed)")
+    results.add("product ingest time / parsing floor", f"{product['seconds'] / parse['seconds']:.2f}x")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--folder", default=str(DEFAULT_FOLDER))
@@ -497,13 +529,17 @@ def main() -> None:
     parser.add_argument("--quick", action="store_true", help="a small smoke run of every step")
     parser.add_argument("--scales", default="10,50", help="replication factors (comma separated; 0: none)")
     parser.add_argument("--skip-naive", action="store_true")
+    parser.add_argument("--skip-floors", action="store_true",
+                        help="skip the embedding-alone and bare-pypdf steps")
+    parser.add_argument("--keep", help="keep the 1x store and the ingest's figures in this folder, and "
+                        "reuse them when it already holds them (the ingest is then not repeated)")
     parser.add_argument("--embed-sample", type=int, default=2000,
                         help="chunk texts embedded alone (evenly spread over the ingest's; 0: all)")
     parser.add_argument("--distractors", action="store_true",
                         help="also score paragraph hit@5 with only the answering files vs the whole folder")
     parser.add_argument("--distractors-only", action="store_true", help="ingest and score the distractor check only")
     parser.add_argument("--chart", default=str(ROOT / "benchmarks" / "results" / "library-growth.svg"),
-                        help="where to write the log-log chart (SVG)")
+                        help="where to write the log-log chart (.svg or .png)")
     parser.add_argument("--json", help="also write every figure to this JSON file")
     parser.add_argument("--child", nargs=2, help=argparse.SUPPRESS)
     args = parser.parse_args()
@@ -538,10 +574,20 @@ def main() -> None:
         n_files = len([p for p in folder.iterdir() if p.is_file()])
         print(f"{n_files} files in {folder}, {folder_mb(folder):.0f} MB; "
               f"{len(questions)} questions from {questions_file}; {os.cpu_count()} cores; scales {scales}", flush=True)
-        store = work / "product"
-
-        print("ingest (product)", flush=True)
-        product = in_child("ingest", folder=str(folder), store=str(store), texts_out=str(work / "texts.json"))
+        kept = Path(args.keep).resolve() if args.keep else work
+        store, texts_file, ingest_file = kept / "product", kept / "texts.json", kept / "ingest.json"
+        if args.keep and ingest_file.is_file() and store.is_dir():
+            product = json.loads(ingest_file.read_text())
+            print(f"ingest (product): reusing {store}, ingested {product.get('finished', '?')} "
+                  f"(its figures as that run measured them)", flush=True)
+        else:
+            kept.mkdir(parents=True, exist_ok=True)
+            if store.exists():
+                shutil.rmtree(store)  # a kept store without its figures is an ingest that did not finish
+            print("ingest (product)", flush=True)
+            product = in_child("ingest", folder=str(folder), store=str(store), texts_out=str(texts_file))
+            product["finished"] = time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime())
+            ingest_file.write_text(json.dumps(product))
         results.data["product_ingest"] = product
         results.add("product ingest", f"{product['seconds']:.1f} s, {product['pages'] / product['seconds']:.2f} pages/s, "
                     f"{product['documents']} documents, {product['pages']} pages, {product['chunks']} chunks, "
@@ -574,29 +620,8 @@ def main() -> None:
             print("retrieval with distractors", flush=True)
             run_distractors(folder, work, store, cases, results)
 
-        print("embedding alone (int8) on the same chunk texts", flush=True)
-        alone = in_child("embed", texts_file=str(work / "texts.json"), sample=args.embed_sample)
-        results.data["embed_alone"] = alone
-        alone_rate = alone["chunks"] / alone["seconds"]
-        inside_rate = product["encoded"] / product["encode_seconds"] if product["encode_seconds"] else float("nan")
-        overall_rate = product["chunks"] / product["seconds"]
-        results.add("embedding alone", f"{alone_rate:.1f} chunks/s ({alone['chunks']} chunks)")
-        results.add("embedding inside ingest", f"{inside_rate:.1f} chunks/s")
-        rest = product["seconds"] - product["encode_seconds"] - product["write_seconds"]
-        results.add("where the ingest's time goes", f"{product['encode_seconds']:.0f} s embedding, "
-                    f"{product['write_seconds']:.0f} s writing the store, {rest:.0f} s the rest "
-                    f"(model load, PDF parsing, chunking) of {product['seconds']:.0f} s")
-        results.add("embedding inside / alone", f"{inside_rate / alone_rate:.2f}", f">= {TARGETS['embed_ratio']}",
-                    inside_rate / alone_rate >= TARGETS["embed_ratio"])
-        results.add("whole ingest chunks/s / embedding alone", f"{overall_rate / alone_rate:.2f} "
-                    "(1.0 would be an ingest bound by the model alone)")
-
-        print("bare pypdf extraction (the parsing floor)", flush=True)
-        parse = in_child("parse", folder=str(folder), workers=workers)
-        results.data["parse"] = parse
-        results.add(f"bare pypdf, {workers} processes", f"{parse['seconds']:.1f} s, "
-                    f"{parse['pages'] / parse['seconds']:.2f} pages/s ({parse['pages']} pages, {len(parse['failed'])} failed)")
-        results.add("product ingest time / parsing floor", f"{product['seconds'] / parse['seconds']:.2f}x")
+        if not args.skip_floors:
+            run_floors(product, texts_file, workers, args.embed_sample, folder, results)
 
         if not args.skip_naive:
             print("ingest and questions (naive LangChain setup)", flush=True)
@@ -659,18 +684,12 @@ def growth_table(growth: list[dict]) -> str:
 
 
 def write_chart(path: Path, growth: list[dict]) -> Path:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(growth_chart(growth))
-    return path.resolve()
-
-
-def growth_chart(growth: list[dict]) -> str:
-    from loglog_chart import chart
+    from loglog_chart import save_chart
 
     def series(key: str) -> list[tuple[float, float]]:
         return [(g["chunks"], g[key]) for g in growth if g.get(key)]
 
-    return chart([
+    return save_chart(path, [
         {"title": "Latency by library size", "x_label": "chunks", "y_label": "ms",
          "series": {"retrieval p50": series("retrieve_p50"), "retrieval p95": series("retrieve_p95"),
                     "answer p50": series("answer_p50"), "answer p95": series("answer_p95"),
