@@ -193,7 +193,9 @@ def specific_terms(question: str, glossary=None) -> list[str]:
     """Names, years, figures and ids in the question: an answer that never mentions one of
     them answers a different question."""
     terms = []
-    for name in names_in(question):
+    # in the question's order: a set's order changes with the hash seed, and with it the
+    # wording of a refusal ("mention Norway and Greece" / "Greece and Norway")
+    for name in sorted(names_in(question), key=lambda n: (question.find(n), n)):
         bare = re.sub(r"'s$", "", name)
         head = re.split(r"[-/]", bare)[0]
         acronym = head[:-1] if head.endswith("s") and head[:-1].isupper() else head

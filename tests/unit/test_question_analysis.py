@@ -128,3 +128,15 @@ def test_a_leading_clause_sets_the_scene():
     # a clause that asks is no scene; a name the asking part repeats stays required
     assert scene_specifics("When is IRON PASS 26, how many people take part?", ["IRON PASS", "26"]) == []
     assert scene_specifics("If Zarvia asks, what does Zarvia get?", ["Zarvia"]) == []
+
+
+def test_specific_terms_come_in_the_question_s_order_whatever_the_hash_seed():
+    import subprocess
+    import sys
+    code = ("from assistant.core.question_analysis import specific_terms;"
+            "print(specific_terms('Since when are Norway and Greece and Pelora exempt from the QA fee?'))")
+    outputs = {subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True,
+                              env={**__import__("os").environ, "PYTHONHASHSEED": seed}).stdout for seed in ("1", "2", "3")}
+    assert len(outputs) == 1
+    terms = __import__("ast").literal_eval(outputs.pop())
+    assert [t for t in terms if t in ("Norway", "Greece", "Pelora")] == ["Norway", "Greece", "Pelora"]
