@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from assistant.core.answers import Answer
 from assistant.core.citing import citation_for
 from assistant.core.claims import MARKER
-from assistant.core.composition import (ANNOUNCES, NUMBER_WORDS, Piece, announced_count, asks_several,
+from assistant.core.composition import (ANNOUNCES, MAX_ITEMS, NUMBER_WORDS, Piece, announced_count, asks_several,
                                         display_text, inline_items, item_text, list_items, usable, with_marker)
 from assistant.core.conflicts import AMOUNT, Conflict, Stated, disagreements
 from assistant.core.passages import Passage
@@ -116,11 +116,16 @@ class Announcement:
     count: int | None  # None: an open list ("the following")
     quoted: bool  # the answer's citation quotes this very sentence
 
+    asked: bool  # it announces the very thing the question asks for
+
     @property
     def phrase(self) -> str:
-        """'six capability gaps' as the document says it; '' for an open list."""
+        """'six capability gaps' as the document says it ('Six' at a sentence's start made
+        lower case); '' for an open list."""
         match = ANNOUNCES.search(display_text(self.piece.text))
-        return match.group(0) if match and self.count else ""
+        if not (match and self.count):
+            return ""
+        return match.group(0)[:len(match["count"])].lower() + match.group(0)[len(match["count"]):]
 
 
 def announcements(answer: Answer, passages: list[Passage]) -> list[Announcement]:
@@ -138,11 +143,13 @@ def announcements(answer: Answer, passages: list[Passage]) -> list[Announcement]
             if count is False or inline_items(sentence, count) or (passage.chunk_id, start) in seen:
                 continue
             match = ANNOUNCES.search(display_text(sentence))
+            if count is not None and (count < 2 or _code_number(display_text(sentence), match)):
+                continue  # "objective M4 supports", "the LOE 2 activities": no list of several
             names_asked = bool(match and count) and bool(set(content_terms(match["noun"])) & asked)
             if sentence == quote or names_asked:
                 seen.add((passage.chunk_id, start))
                 found.append(Announcement(Piece(passage, start, end, sentence, passage.score), count,
-                                          sentence == quote))
+                                          sentence == quote, names_asked))
     return found
 
 
@@ -162,20 +169,55 @@ def given_items(answer_text: str, announcement: Announcement, items: list[Piece]
     return out
 
 
-def listed_count(answer_text: str) -> int:
-    """How many items the answer lists: its bullet or numbered lines, or else the parts of a
-    run-in list after a colon ("three gaps: radar, boats and training")."""
-    lines = LIST_LINE.findall(answer_text)
-    if lines:
-        return len(lines)
-    run_in = [s.partition(":")[2] for s in answer_text.split("\n") if ":" in s]
-    parts = max((len([p for p in re.split(r",\s*|;\s*|\s+and\s+", r) if p.strip(" .[]0123456789")])
-                 for r in run_in), default=0)
-    return parts if parts >= 2 else 0
+def _code_number(sentence: str, match) -> bool:
+    """Whether the announced count is part of a name ("LOE 2 activities", "TCO 1 objectives"):
+    a number in digits after a capitalised word."""
+    if match is None or not match["count"].isdigit():
+        return False
+    before = sentence[:match.start()].split()
+    return bool(before) and bool(re.fullmatch(r"[A-Z][A-Za-z-]*", before[-1]))
+
+
+def listed_count(answer_text: str, noun: str) -> int:
+    """How many items the answer lists of the thing a list announces: the bullet or numbered
+    lines right after a line of its own that names it and ends with a colon ("The six gaps
+    are [1]:"); 0 when the answer presents no such list."""
+    wanted = set(content_terms(noun))
+    lines = answer_text.split("\n")
+    most = 0
+    for i, line in enumerate(lines):
+        if not (MARKER.sub("", line).rstrip().endswith(":") and wanted & set(content_terms(line))):
+            continue
+        listed = 0
+        for following in lines[i + 1:]:
+            if not LIST_LINE.match(following):
+                break
+            listed += 1
+        most = max(most, listed)
+    return most
 
 
 def _number_word(n: int) -> str:
-    return next((w for w, v in NUMBER_WORDS.items() if v == n), str(n))
+    return "one" if n == 1 else next((w for w, v in NUMBER_WORDS.items() if v == n), str(n))
+
+
+COUNT_QUESTION = re.compile(r"\bhow\s+(?:many|much)\b", re.I)
+
+
+def counts_short(answer: Answer, announcement: Announcement) -> int | None:
+    """How many items the answer gives, when it presents a list shorter than one the question
+    asks for and the documents announce with a count whose items cannot be found; else None.
+    A number and a plural are not enough to make a list ("15 days", "nine seats"): the question
+    asks for that very thing, not how many of it, the count is one a list is written with (at
+    most MAX_ITEMS), and the answer itself lists some of them under a line that names them."""
+    count = announcement.count
+    match = ANNOUNCES.search(display_text(announcement.piece.text))
+    if not (count and 2 <= count <= MAX_ITEMS and announcement.asked and match):
+        return None
+    if COUNT_QUESTION.search(asked_question(answer)):
+        return None
+    given = listed_count(answer.answer, match["noun"])
+    return given if 1 <= given < count else None
 
 
 def complete_lists(answer: Answer, passages: list[Passage], reader=None) -> None:
@@ -200,12 +242,7 @@ def complete_lists(answer: Answer, passages: list[Passage], reader=None) -> None
             bullets = ["- " + with_marker(item_text(i.text), [cite(answer, i.passage, i.start, i.end, i.score)], "")
                        for i in missing]
             append_lines(answer, [lead] + bullets)
-        elif announcement.count:
-            given = listed_count(answer.answer)
-            if given >= announcement.count:
-                continue
+        elif (given := counts_short(answer, announcement)) is not None:
             n = cite(answer, piece.passage, piece.start, piece.end, piece.score)
-            phrase = announcement.phrase or f"{_number_word(announcement.count)} items"
-            said = (f"This answer gives {_number_word(given)} of the {phrase} that the documents announce [{n}]."
-                    if given else f"This answer does not list the {phrase} that the documents announce [{n}].")
-            append_lines(answer, [said])
+            append_lines(answer, [f"This answer gives {_number_word(given)} of the {announcement.phrase} "
+                                  f"that the documents announce [{n}]."])

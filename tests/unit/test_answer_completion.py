@@ -150,3 +150,24 @@ def test_a_list_the_question_does_not_ask_for_and_the_answer_does_not_quote_is_l
     reply = "Zarvia's FY2026 FMF allocation is $18 million [1]."
     answer = model_answer(reply, "What is Zarvia's FY2026 FMF allocation?", [plan], Reader([]))
     assert answer.answer == reply and len(answer.citations) == 1
+
+
+def test_a_number_and_a_plural_that_are_no_list_are_left_alone():
+    text = ("5. The office tracks six capability gaps in its annual assessment of the force. Together the LOE 2 "
+            "activities account for most of the funds. Notification is due 15 days before the program starts.")
+    rows = [row("c5", text, "5", "plan"), row("c5a", "5.a. A08, border program.", "5.a", "plan"),
+            row("c5b", "5.b. A09, aviation program.", "5.b", "plan")]
+    plan = Passage(*rows[0])
+    # a count question asks how many, not for the list
+    reply = "The office tracks six capability gaps [1]:\n- radar coverage [1]\n- patrol boats [1]"
+    answer = model_answer(reply, "How many capability gaps does the office track?", [plan], Reader(rows[:1]))
+    assert answer.answer.replace(" [unsupported]", "") == reply
+    # "LOE 2 activities" names a line of effort, it announces no list of two (the store has two
+    # subparagraphs that would pass for its items)
+    reply = "The LOE 2 activities account for most of the funds [1]."
+    answer = model_answer(reply, "Which activities account for most of the funds?", [plan], Reader(rows))
+    assert answer.answer == reply
+    # the quoted sentence gives a number of days: nothing to list
+    reply = "Notification is due 15 days before the program starts [1]."
+    answer = model_answer(reply, "When is notification due?", [plan], Reader(rows))
+    assert answer.answer == reply
