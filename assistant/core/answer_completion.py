@@ -22,7 +22,7 @@ from assistant.core.composition import (ANNOUNCES, MAX_ITEMS, NUMBER_WORDS, Piec
 from assistant.core.conflicts import AMOUNT, Conflict, Stated, disagreements
 from assistant.core.passages import Passage
 from assistant.core.terms import content_terms, query_terms
-from ingest.sentences import split_spans
+from ingest.sentences import split_sentences, split_spans
 
 MIN_ITEM_SHARE = 0.5  # share of an item's own words the answer must hold for the item to count as given
 LIST_LINE = re.compile(r"^\s*(?:[-*•]|\d{1,2}[.)])\s+\S", re.M)  # a bullet or numbered line of the answer
@@ -186,8 +186,9 @@ def listed_count(answer_text: str, noun: str) -> int:
     lines = answer_text.split("\n")
     most = 0
     for i, line in enumerate(lines):
-        if not (MARKER.sub("", line).rstrip().endswith(":") and wanted & set(content_terms(line))):
-            continue
+        sentences = split_sentences(MARKER.sub("", line)) or [line]
+        if not (sentences[-1].rstrip().endswith(":") and wanted & set(content_terms(sentences[-1]))):
+            continue  # the list's own lead, not an earlier sentence of its line
         listed = 0
         for following in lines[i + 1:]:
             if not LIST_LINE.match(following):

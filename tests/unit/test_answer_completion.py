@@ -171,3 +171,7 @@ def test_a_number_and_a_plural_that_are_no_list_are_left_alone():
     reply = "Notification is due 15 days before the program starts [1]."
     answer = model_answer(reply, "When is notification due?", [plan], Reader(rows))
     assert answer.answer == reply
+    # a list under a lead that names other things is not a short list of the gaps
+    reply = "No capability gap is closed [1]. Four practices worked well [1]:\n- drills [1]\n- planning [1]"
+    answer = model_answer(reply, "Which capability gaps does the office track?", [plan], Reader(rows[:1]))
+    assert "This answer gives" not in answer.answer
