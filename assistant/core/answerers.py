@@ -44,6 +44,9 @@ class Answerer(Protocol):
     name: str  # the backend: extractive | openai | ollama
     mode: str  # Answer.mode: "extractive" or "llm:<model>"
     label: str  # who answers, for a person: shown on each answer (Answer.backend)
+    # whether the answerer composes its text itself (assistant/core/composition.py: lists
+    # whole, disagreeing sources noted); if not, the post-answer checks add what is missing
+    composes: bool
 
     def rewrite(self, question: str, history: list[str]) -> str:
         """A follow-up made standalone with the conversation's earlier questions (oldest first)."""
@@ -61,6 +64,7 @@ class ExtractiveBackend:
     name = "extractive"
     mode = "extractive"
     label = "extractive (sentences of the documents, no model)"
+    composes = True
 
     def __init__(self, embedder, params: AnswerParams | None = None):
         self.extractor = ExtractiveAnswerer(embedder, params=params)
@@ -89,7 +93,10 @@ class ExtractiveBackend:
 
 class ChatModelBackend:
     """A LangChain chat model answering from the numbered passages (assistant/core/llm.py holds
-    the prompt); it also rewrites follow-ups."""
+    the prompt); it also rewrites follow-ups. A model is asked to follow the composition rules
+    but may not: the post-answer checks note disagreeing sources and complete its lists."""
+
+    composes = False
 
     def __init__(self, chat_model, name: str, where: str = ""):
         self.chat_model = chat_model

@@ -191,7 +191,7 @@ def announced_count(sentence: str) -> int | None | bool:
     return False
 
 
-def _inline(sentence: str, count: int | None) -> bool:
+def inline_items(sentence: str, count: int | None) -> bool:
     """The items are in the sentence itself ("six steps: receive guidance, frame ..., and ...")."""
     match = ANNOUNCES.search(sentence) or ANNOUNCES_OPEN.search(sentence)
     after = sentence[match.end():] if match else sentence
@@ -303,7 +303,7 @@ def compose(question: str, extract, passages: list[Passage], cite, reader=None, 
     def emit(piece: Piece) -> None:
         """State a sentence; when it announces a list whose items can be found, with them."""
         count = announced_count(display_text(piece.text))
-        if count is not False and not _inline(piece.text, count):
+        if count is not False and not inline_items(piece.text, count):
             items = [i for i in list_items(piece, count, reader) if usable(item_text(i.text), min_words=1)]
             if items and state(piece, end=":"):
                 for item in items:

@@ -42,6 +42,16 @@ YEAR = re.compile(r"^(?:FY)?\d{4}$", re.I)
 SUPERSEDES = re.compile(r"\bsupersed\w*\b|\breplaces\b", re.I)
 
 
+@dataclass(frozen=True)
+class Stated:
+    """A sentence of a passage that may state the amount asked for."""
+    passage: Passage
+    start: int
+    end: int
+    text: str
+    score: float
+
+
 @dataclass
 class Value:
     value: str  # as the document writes it: "$44 million"
@@ -166,17 +176,27 @@ def find_conflicts(question: str, extract, passages: list[Passage], reader=None,
         return []  # the answer states no amount
     pool = [lead] + [c for c in extract.ranked[:MAX_LOOKED_AT]
                      if c is not lead and c.score >= CONFLICT_RATIO * lead.score]
-    titles = tuple({p.title for p in passages})
+    stated = [Stated(passages[c.passage_index], c.start, c.end, c.text, c.score) for c in pool]
+    return disagreements(question, stated, tuple({p.title for p in passages}), reader, glossary)
+
+
+def disagreements(question: str, pool: list[Stated], titles: tuple[str, ...] = (), reader=None,
+                  glossary=None) -> list[Conflict]:
+    """The disagreement on the amount the question asks about among the sentences of `pool`,
+    best first (at most one: the question asks one thing). `titles`: the titles of the
+    documents searched (a code in a title names a source, not a subject). Needs no answerer:
+    the extractive answerer passes the sentences it scored close to its lead, the check on a
+    model's answer the sentences of the passages it cites and was given."""
     by_document: dict[str, Value] = {}
-    for c in pool:
-        passage = passages[c.passage_index]
+    for s in pool:
+        passage = s.passage
         if passage.doc_id in by_document:
             continue
-        about = amounts_about(question, c.text, passage, glossary, titles)
+        about = amounts_about(question, s.text, passage, glossary, titles)
         if len({amount for _, amount in about}) != 1:
             continue  # none, or two different amounts in one sentence: not one value for this thing
         written, amount = about[0]
-        by_document[passage.doc_id] = Value(written, amount, passage, c.start, c.end, c.score)
+        by_document[passage.doc_id] = Value(written, amount, passage, s.start, s.end, s.score)
     values = list(by_document.values())
     if values:  # an amount several times another is another quantity (a total, a part), not a rival figure
         first = float(values[0].amount)

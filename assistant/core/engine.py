@@ -115,7 +115,8 @@ class Assistant:
     def _finish(self, answer: Answer, asked: Asked, timings: dict, user: str | None) -> Answer:
         """The checks every answer gets, whichever answerer wrote it (assistant/core/checks.py),
         then its marking and the audit line."""
-        run_checks(answer, CheckContext(asked.passages, self.embedder, asked.glossary), timings)
+        context = CheckContext(asked.passages, self.embedder, asked.glossary, asked.reader, self.answerer.composes)
+        run_checks(answer, context, timings)
         answer.marking = highest_marking(c.marking for c in answer.citations or answer.closest)
         answer.timings_ms = timings
         self.audit.record(answer, asked.passages, user)

@@ -14,7 +14,8 @@ def llm_assistant(llama_server, bundled_store, embedder):
     from assistant.core.engine import Assistant
     from assistant.services import make_answerer
     store = bundled_store
-    settings = Settings(llm_base_url=llama_server, llm_model="smollm2-135m", llm_timeout=120)
+    # a 12-passage prompt on 2 cores shared with other jobs: one answer was measured at 296 s
+    settings = Settings(llm_base_url=llama_server, llm_model="smollm2-135m", llm_timeout=420)
     return Assistant(store, embedder, answerer=make_answerer(settings, embedder, "openai"))
 
 
@@ -96,3 +97,33 @@ def test_injected_instructions_are_delimited_and_checked(llama_server, tmp_path,
     answer = ask_checked(assistant, "How much does the Blue Strait radar program cost?")
     for sentence in answer.unsupported:
         assert sentence + FLAG in answer.answer
+
+
+
+@pytest.mark.slow
+def test_a_model_answer_whose_sources_disagree_carries_the_note_once(llm_assistant, bundled_store, embedder):
+    """The bundled corpus gives Marenta's FY2027 FMF planning figure as $40 million (the J5
+    memo) and $44 million (the country plan, which attributes its figures to the memo). Whatever
+    the model writes, an answer that gives a figure gets the conflict sentence and the
+    Conflict, each value cited to the sentence that states it; the extractive answer to the
+    same question carries the note once (its composition writes it, the checks do not add it)."""
+    from assistant.core.conflicts import AMOUNT
+    from assistant.core.engine import Assistant
+
+    question = "What is Marenta's FY2027 FMF planning figure?"
+    answer = ask_checked(llm_assistant, question)
+    model_text = answer.answer.split(" The sources disagree on ")[0]
+    # the packaged model at temperature 0 answers this with figures; if a new model stops
+    # doing so, this test needs another question, not a weaker assertion
+    assert not answer.refused and AMOUNT.search(model_text), answer.answer
+    assert len(answer.conflicts) == 1 and answer.answer.count("The sources disagree on") == 1
+    conflict = answer.conflicts[0]
+    by_n = {c.n: c for c in answer.citations}
+    assert {v["value"] for v in conflict["values"]} == {"$40 million", "$44 million"}
+    for value in conflict["values"]:
+        assert value["value"] in by_n[value["n"][0]].quote
+    governing = by_n[conflict["governing_n"]]
+    assert governing.quote and "$40 million" in governing.quote  # the memo that sets the figures
+    assert "governs" in conflict["why"]
+    extractive = Assistant(bundled_store, embedder).ask(question)
+    assert extractive.answer.count("The sources disagree on") == 1 and len(extractive.conflicts) == 1
