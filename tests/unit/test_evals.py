@@ -69,3 +69,11 @@ def test_the_bundled_suites_load_and_declare_their_corpora():
         assert len(load_suite(ROOT / "evals" / "suites" / f"{name}.jsonl")) >= at_least
     assert all(c.history and "follow-up" in c.tags for c in load_suite(ROOT / "evals" / "suites" / "followups.jsonl"))
     assert suite_corpus(ROOT / "evals" / "suites" / "corpus.jsonl", ROOT) == (ROOT / "corpus" / "documents").resolve()
+
+
+def test_the_fit_keeps_every_release_gate_a_suite_meets():
+    from evals.fitting import gates_met
+    before = {"samm": {"false_refusal_rate": 0.028, "fact_recall": 0.69}}
+    after = {"samm": {"false_refusal_rate": 0.056, "fact_recall": 0.70}}
+    assert ("samm", "false_refusal_rate<=0.05") in gates_met(before)
+    assert not gates_met(before) <= gates_met(after)  # the trial that loses it is not taken
