@@ -19,8 +19,8 @@ SUITES = ("samm", "dsca-ci")
 NOT_YET_MET: dict[tuple[str, str], float] = {
     ("samm", "fact_recall>=0.85"): 0.690, ("samm", "refusal_accuracy>=0.85"): 0.667,
     ("samm", "held_out_gap<=0.05"): 0.111,
-    ("dsca-ci", "paragraph_cited>=0.85"): 0.754, ("dsca-ci", "fact_recall>=0.85"): 0.616,
-    ("dsca-ci", "refusal_accuracy>=0.85"): 0.778, ("dsca-ci", "false_refusal_rate<=0.05"): 0.105,
+    ("dsca-ci", "paragraph_cited>=0.85"): 0.772, ("dsca-ci", "fact_recall>=0.85"): 0.631,
+    ("dsca-ci", "refusal_accuracy>=0.85"): 0.815, ("dsca-ci", "false_refusal_rate<=0.05"): 0.105,
 }
 
 # what each suite reached when its floors were set, less a margin for a case or two
@@ -28,7 +28,8 @@ FLOORS: dict[str, tuple[str, ...]] = {
     # measured 0.917 / 0.690 / 0.667 / 0.028 / 0.983 (45 cases, 9 of them unanswerable)
     "samm": ("paragraph_cited>=0.88", "fact_recall>=0.65", "refusal_accuracy>=0.55", "false_refusal_rate<=0.06",
              "citation_precision>=0.95"),
-    # measured 0.754 / 0.616 / 0.778 / 0.105 / 0.964 (84 cases, 27 of them unanswerable)
+    # measured 0.754 / 0.616 / 0.778 / 0.105 / 0.964 (84 cases, 27 of them unanswerable); after the
+    # header_block signal 0.772 / 0.631 / 0.815 / 0.105 / 0.974 (floors kept: held out it is 0.754 / 0.616)
     "dsca-ci": ("paragraph_cited>=0.72", "fact_recall>=0.57", "refusal_accuracy>=0.70", "false_refusal_rate<=0.14",
                 "citation_precision>=0.93"),
 }
