@@ -103,7 +103,7 @@ def gates_met(figures: dict[str, dict]) -> set[tuple[str, str]]:
         for text in REAL_DOCUMENT_GATES:
             gate = parse_gate(text)
             value = values.get(gate.metric)
-            if value is not None and (value >= gate.value if gate.op == ">=" else value <= gate.value):
+            if value is not None and gate.holds(value):
                 met.add((suite, text))
     return met
 

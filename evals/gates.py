@@ -53,6 +53,9 @@ class Gate:
     def __str__(self) -> str:
         return f"{self.suite + ':' if self.suite else ''}{self.metric}{self.op}{self.value:g}"
 
+    def holds(self, value: float) -> bool:
+        return value >= self.value if self.op == ">=" else value <= self.value
+
 
 def parse_gate(text: str, default_op: str = ">=") -> Gate:
     match = GATE.match(text.strip())
@@ -76,8 +79,7 @@ def check_gates(summary: dict, gates: list[Gate]) -> list[str]:
                 failed.append(f"{name}: {gate.metric} was not measured (gate {gate})")
                 continue
             value = entry["value"]
-            ok = value >= gate.value if gate.op == ">=" else value <= gate.value
-            if not ok:
+            if not gate.holds(value):
                 failed.append(f"{name}: {gate.metric} = {value:.3f}, gate {gate.op} {gate.value:g}")
     return failed
 
