@@ -173,3 +173,18 @@ def fake_ollama_server(models: list[str]):
     finally:
         server.shutdown()
         server.server_close()
+
+
+class RowsReader:
+    """A stand-in for the store's reader in unit tests of plumbing: the calls composition and
+    the answer checks make (a document's chunks in order, one paragraph), over (chunk_id, text,
+    metadata) rows built by hand."""
+
+    def __init__(self, rows):
+        self.rows = rows
+
+    def document_chunks(self, doc_id):
+        return [r for r in self.rows if r[2]["doc_id"] == doc_id]
+
+    def paragraph(self, doc_id, section):
+        return [r for r in self.rows if r[2]["doc_id"] == doc_id and r[2]["section"] == section]

@@ -10,6 +10,7 @@ from assistant.core.answerers import Asked, ChatModelBackend, ExtractiveBackend
 from assistant.core.checks import POST_ANSWER_CHECKS, CheckContext, check_conflicts, check_lists, run_checks
 from assistant.core.passages import Passage
 from assistant.frontends.ui.rendering import conflict_spans
+from helpers import RowsReader
 
 QUESTION = "What is Marenta's FY2027 FMF planning figure?"
 
@@ -22,19 +23,6 @@ def passage(chunk_id, text, section, title, source):
 def row(chunk_id, text, section, doc_id, title="Assessment"):
     return (chunk_id, text, {"section": section, "doc_id": doc_id, "title": title, "source": doc_id,
                              "page_start": 1, "page_end": 1})
-
-
-class Reader:
-    """The two calls the checks make to the store: a document's chunks, and one paragraph."""
-
-    def __init__(self, rows):
-        self.rows = rows
-
-    def document_chunks(self, doc_id):
-        return [r for r in self.rows if r[2]["doc_id"] == doc_id]
-
-    def paragraph(self, doc_id, section):
-        return [r for r in self.rows if r[2]["doc_id"] == doc_id and r[2]["section"] == section]
 
 
 MEMO = passage("m", "4.a. FMF. FY2027 FMF planning figures are $40 million for Marenta and $18 million for Zarvia.",
@@ -57,7 +45,7 @@ def model_answer(reply: str, question: str, passages: list[Passage], reader=None
 def test_a_model_answer_whose_sources_disagree_gets_the_note_and_the_conflict():
     # the model gives the plan's figure and passes over the memo it was also given
     answer = model_answer("Marenta's FY2027 FMF planning figure is $44 million [2].", QUESTION, [MEMO, PLAN],
-                          Reader([PLAN_SOURCE]))
+                          RowsReader([PLAN_SOURCE]))
     assert answer.answer == (
         "Marenta's FY2027 FMF planning figure is $44 million [2]. The sources disagree on Marenta's FY2027 FMF "
         "planning figure: $40 million in the J5 Memorandum [3] against $44 million in the Country Plan [2]; the J5 "
@@ -76,7 +64,7 @@ def test_a_model_answer_whose_sources_disagree_gets_the_note_and_the_conflict():
 
 
 def test_without_the_documents_word_on_what_governs_the_note_says_it_cannot_tell():
-    answer = model_answer("The planning figure is $40 million [1].", QUESTION, [MEMO, PLAN], Reader([]))
+    answer = model_answer("The planning figure is $40 million [1].", QUESTION, [MEMO, PLAN], RowsReader([]))
     assert answer.conflicts[0]["governing_n"] is None
     assert answer.answer.endswith("the documents do not say which governs.")
     assert [v["value"] for v in answer.conflicts[0]["values"]] == ["$40 million", "$44 million"]
@@ -107,7 +95,7 @@ def test_the_items_of_an_announced_list_the_model_left_out_are_added_as_cited_bu
     passages = [Passage(*GAPS[0]), Passage(*GAPS[2])]
     reply = ("The team identified three capability gaps that assistance should address [1]:\n"
              "- Airborne surveillance, as flight hours are half of what is needed [2]")
-    answer = model_answer(reply, "What capability gaps did the assessment identify?", passages, Reader(GAPS))
+    answer = model_answer(reply, "What capability gaps did the assessment identify?", passages, RowsReader(GAPS))
     lines = answer.answer.split("\n")
     assert lines[:2] == reply.split("\n")
     assert lines[2:] == ["The other two of the three capability gaps [1]:", "- Gap 1, sensor coverage [3]",
@@ -120,7 +108,7 @@ def test_the_items_of_an_announced_list_the_model_left_out_are_added_as_cited_bu
 def test_a_model_answer_that_gives_none_of_the_items_gets_the_whole_list():
     passages = [Passage(*GAPS[0])]
     answer = model_answer("The assessment found capability gaps that assistance should address [1].",
-                          "What capability gaps did the assessment identify?", passages, Reader(GAPS))
+                          "What capability gaps did the assessment identify?", passages, RowsReader(GAPS))
     assert answer.answer.split("\n") == [
         "The assessment found capability gaps that assistance should address [1].",
         "The team identified three capability gaps that assistance should address [1]:",
@@ -131,14 +119,14 @@ def test_a_complete_list_is_left_alone_and_items_that_cannot_be_found_are_counte
     passages = [Passage(*GAPS[0])]
     whole = ("The team identified three capability gaps [1]:\n- sensor coverage of the port\n"
              "- airborne surveillance hours\n- evidence handling in court")
-    answer = model_answer(whole, "What capability gaps did the assessment identify?", passages, Reader(GAPS))
+    answer = model_answer(whole, "What capability gaps did the assessment identify?", passages, RowsReader(GAPS))
     assert answer.answer.replace(" [unsupported]", "") == whole  # uncited bullets are flagged, nothing added
     # the store does not hold the items: the answer says how many of those announced it gives
     announced = [row("c5", "5. The office tracks six capability gaps in its annual assessment of the force.", "5",
                      "plan")]
     reply = "The office tracks capability gaps [1]:\n- radar coverage [1]\n- patrol boats [1]"
     answer = model_answer(reply, "Which capability gaps does the office track?", [Passage(*announced[0])],
-                          Reader(announced))
+                          RowsReader(announced))
     assert answer.answer.replace(" [unsupported]", "") == (
         reply + "\nThis answer gives two of the six capability gaps that the documents announce [1].")
 
@@ -148,7 +136,7 @@ def test_a_list_the_question_does_not_ask_for_and_the_answer_does_not_quote_is_l
             "assessment of the force.")
     plan = passage("z", text, "6", "Zarvia plan", "zarvia.md")
     reply = "Zarvia's FY2026 FMF allocation is $18 million [1]."
-    answer = model_answer(reply, "What is Zarvia's FY2026 FMF allocation?", [plan], Reader([]))
+    answer = model_answer(reply, "What is Zarvia's FY2026 FMF allocation?", [plan], RowsReader([]))
     assert answer.answer == reply and len(answer.citations) == 1
 
 
@@ -160,18 +148,18 @@ def test_a_number_and_a_plural_that_are_no_list_are_left_alone():
     plan = Passage(*rows[0])
     # a count question asks how many, not for the list
     reply = "The office tracks six capability gaps [1]:\n- radar coverage [1]\n- patrol boats [1]"
-    answer = model_answer(reply, "How many capability gaps does the office track?", [plan], Reader(rows[:1]))
+    answer = model_answer(reply, "How many capability gaps does the office track?", [plan], RowsReader(rows[:1]))
     assert answer.answer.replace(" [unsupported]", "") == reply
     # "LOE 2 activities" names a line of effort, it announces no list of two (the store has two
     # subparagraphs that would pass for its items)
     reply = "The LOE 2 activities account for most of the funds [1]."
-    answer = model_answer(reply, "Which activities account for most of the funds?", [plan], Reader(rows))
+    answer = model_answer(reply, "Which activities account for most of the funds?", [plan], RowsReader(rows))
     assert answer.answer == reply
     # the quoted sentence gives a number of days: nothing to list
     reply = "Notification is due 15 days before the program starts [1]."
-    answer = model_answer(reply, "When is notification due?", [plan], Reader(rows))
+    answer = model_answer(reply, "When is notification due?", [plan], RowsReader(rows))
     assert answer.answer == reply
     # a list under a lead that names other things is not a short list of the gaps
     reply = "No capability gap is closed [1]. Four practices worked well [1]:\n- drills [1]\n- planning [1]"
-    answer = model_answer(reply, "Which capability gaps does the office track?", [plan], Reader(rows[:1]))
+    answer = model_answer(reply, "Which capability gaps does the office track?", [plan], RowsReader(rows[:1]))
     assert "This answer gives" not in answer.answer

@@ -10,6 +10,7 @@ from assistant.core.passages import Passage
 from assistant.core.signals import Candidate
 from assistant.core.terms import content_terms
 from ingest.sentences import split_spans
+from helpers import RowsReader
 
 
 def passage(chunk_id, text, section, title="Country Plan", source="plan.pdf", doc_id=None):
@@ -25,19 +26,6 @@ def candidate(passages, index, sentence_start, score):
 
 def cite(n, p, start, end, score):
     return Citation(n, p.doc_id, p.source, p.title, 1, p.section, None, p.chunk_id, p.text[start:end].strip(), score)
-
-
-class Reader:
-    """The one call composition makes to the store: a document's chunks in order."""
-
-    def __init__(self, rows):
-        self.rows = rows
-
-    def document_chunks(self, doc_id):
-        return [r for r in self.rows if r[2]["doc_id"] == doc_id]
-
-    def paragraph(self, doc_id, section):
-        return [r for r in self.rows if r[2]["doc_id"] == doc_id and r[2]["section"] == section]
 
 
 def test_debris_never_reaches_the_text():
@@ -67,7 +55,7 @@ def test_an_announced_list_comes_whole_as_cited_bullets():
     lead = candidate(passages, 0, 0, 0.9)
     other = candidate(passages, 1, 0, 0.5)
     extract = Extract([lead, other], False, lead=lead, ranked=[lead, other])
-    composed = compose("What capability gaps did the assessment identify?", extract, passages, cite, Reader(rows))
+    composed = compose("What capability gaps did the assessment identify?", extract, passages, cite, RowsReader(rows))
     lines = composed.text.split("\n")
     assert lines[0] == "The team identified three capability gaps that assistance should address [1]:"
     assert lines[1:] == ["- Gap 1, sensor coverage [2]", "- Gap 2, airborne surveillance [3]",
@@ -103,7 +91,7 @@ def test_sources_that_disagree_are_said_to_disagree_with_what_governs():
     passages = [memo, plan]
     a, b = candidate(passages, 0, 0, 0.9), candidate(passages, 1, 0, 0.8)
     extract = Extract([a, b], False, lead=a, ranked=[a, b])
-    composed = compose("What is Marenta's FY2027 FMF planning figure?", extract, passages, cite, Reader([parent]))
+    composed = compose("What is Marenta's FY2027 FMF planning figure?", extract, passages, cite, RowsReader([parent]))
     assert composed.text == ("The sources disagree on Marenta's FY2027 FMF planning figure: $40 million in the J5 "
                              "Memorandum [1] against $44 million in the Country Plan [2]; the J5 Memorandum governs, "
                              "because the Country Plan attributes its figures to it.")
@@ -112,7 +100,7 @@ def test_sources_that_disagree_are_said_to_disagree_with_what_governs():
                                    "governing_n": 1, "why": "the J5 Memorandum governs, because the Country Plan "
                                                             "attributes its figures to it"}]
     # without the plan's word on where its figures come from, the answer cannot tell
-    composed = compose("What is Marenta's FY2027 FMF planning figure?", extract, passages, cite, Reader([]))
+    composed = compose("What is Marenta's FY2027 FMF planning figure?", extract, passages, cite, RowsReader([]))
     assert composed.conflicts[0]["governing_n"] is None
     assert composed.text.endswith("the documents do not say which governs.")
 
