@@ -82,7 +82,7 @@ _MONTH_NAMES = {"January", "February", "March", "April", "May", "June", "July", 
 
 def has_duration(text: str) -> bool:
     """'within 30 days', 'a 90-day period', 'one year after delivery', 'within an hour'."""
-    return bool(re.search(rf"(?:\b{_NUMBER_WORD}|\b(?:a|an|one|sixty|ninety|fifteen|forty-five))[\s-]+(?:calendar |working |business )?"
+    return bool(re.search(rf"(?:\b{_NUMBER_WORD}|\b(?:a|an|sixty|ninety|fifteen|forty-five))[\s-]+(?:calendar |working |business )?"
                           r"(?:days?|weeks?|months?|years?|hours?|minutes?)\b", text, re.I))
 
 
@@ -315,7 +315,8 @@ def scene_specifics(asking: str, specifics: list[str]) -> list[str]:
     case it asks about: an answer need not repeat them (samm: "After the State Department
     suspends ..., how quickly must the IA report?" was refused because the sentence giving the
     deadline does not name the State Department). The answerer still wants some passage found
-    to mention them, so a near miss set in a clause ("If Estrovia asks, ...") is refused."""
+    to mention them, so a near miss set in a clause ("If <a partner no document names> asks,
+    ...") is refused."""
     match = _SCENE_CLAUSE.match(asking)
     if not match:
         return []
