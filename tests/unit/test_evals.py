@@ -77,3 +77,22 @@ def test_the_fit_keeps_every_release_gate_a_suite_meets():
     after = {"samm": {"false_refusal_rate": 0.056, "fact_recall": 0.70}}
     assert ("samm", "false_refusal_rate<=0.05") in gates_met(before)
     assert not gates_met(before) <= gates_met(after)  # the trial that loses it is not taken
+
+
+def test_the_fit_does_not_take_a_trial_that_loses_a_met_gate(monkeypatch):
+    from evals import fitting
+    from assistant.core.answer_params import AnswerParams
+
+    def figures(suite, params):  # a higher min_score answers better on the mean but refuses more
+        higher = params.min_score > 0.3
+        return {"paragraph_cited": 0.99 if higher else 0.9, "fact_recall": 0.99 if higher else 0.9,
+                "false_refusal_rate": 0.06 if higher else 0.03, "answered_rate": 0.94 if higher else 0.97}
+
+    monkeypatch.setattr(fitting, "suite_figures", figures)
+    suite = fitting.FitSuite.__new__(fitting.FitSuite)
+    suite.name = "samm"
+    params, _ = fitting.fit([suite], AnswerParams(min_score=0.3), names=["min_score"], log=lambda _: None)
+    assert params.min_score == 0.3
+    monkeypatch.setattr(fitting, "gates_met", lambda figures: set())  # with no gate to keep, the mean wins
+    params, _ = fitting.fit([suite], AnswerParams(min_score=0.3), names=["min_score"], log=lambda _: None)
+    assert params.min_score == 0.35
