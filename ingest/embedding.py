@@ -84,6 +84,15 @@ class Embedder(Embeddings):
             return np.zeros((0, 0), dtype=np.float32)
         return self.warm_up()._impl.encode(list(texts))
 
+    def encode_spans(self, texts: list[str], spans: list[list[tuple[int, int]]]) -> tuple[np.ndarray, list[np.ndarray]]:
+        """Each text's vector, and a vector for each character span of it (its sentences),
+        pooled from the same forward pass: the mean of the span's token states in the text
+        the model read ("late chunking"). Costs nothing beyond encode(). A span the model did
+        not read (past its token limit) gets a row of NaN."""
+        if not texts:
+            return np.zeros((0, 0), dtype=np.float32), []
+        return self.warm_up()._impl.encode(list(texts), spans)
+
     def embed_documents(self, texts: list[str]) -> list[list[float]]:
         return self.encode(texts).tolist()
 
@@ -101,9 +110,17 @@ class _TorchBackend:
 
         self.model = SentenceTransformer(str(model_dir), device="cpu", local_files_only=True)
 
-    def encode(self, texts: list[str]) -> np.ndarray:
-        return self.model.encode(texts, batch_size=32, normalize_embeddings=True,
-                                 convert_to_numpy=True, show_progress_bar=False).astype(np.float32)
+    def encode(self, texts: list[str], spans=None):
+        vectors = self.model.encode(texts, batch_size=32, normalize_embeddings=True,
+                                    convert_to_numpy=True, show_progress_bar=False).astype(np.float32)
+        if spans is None:
+            return vectors
+        states = self.model.encode(texts, batch_size=32, output_value="token_embeddings",
+                                   convert_to_numpy=False, show_progress_bar=False)
+        offsets = self.model.tokenizer(texts, return_offsets_mapping=True, truncation=True,
+                                       max_length=self.model.max_seq_length)["offset_mapping"]
+        return vectors, [pool_spans(np.asarray(h.float().cpu()), np.asarray(o), s)
+                         for h, o, s in zip(states, offsets, spans)]
 
 
 class _OnnxBackend:
@@ -139,8 +156,9 @@ class _OnnxBackend:
         self.tokenizer.no_padding()
         self.pad_id = self.tokenizer.token_to_id("[PAD]") or 0
 
-    def encode(self, texts: list[str]) -> np.ndarray:
+    def encode(self, texts: list[str], spans=None):
         encodings = self.tokenizer.encode_batch(texts)
+        span_vectors: list = [None] * len(texts)
         order = sorted(range(len(texts)), key=lambda i: len(encodings[i].ids))
         vectors = np.zeros((len(texts), 0), dtype=np.float32)
         position = 0
@@ -158,11 +176,15 @@ class _OnnxBackend:
                 feed["token_type_ids"] = np.zeros_like(ids)
             hidden = self.session.run(None, feed)[0]
             pooled = self._pool(hidden, mask)
+            if spans is not None:
+                for row, i in enumerate(batch):
+                    n = len(encodings[i].ids)
+                    span_vectors[i] = pool_spans(hidden[row, :n], np.asarray(encodings[i].offsets), spans[i])
             if vectors.shape[1] == 0:
                 vectors = np.zeros((len(texts), pooled.shape[1]), dtype=np.float32)
             vectors[batch] = pooled
             position += len(batch)
-        return vectors
+        return vectors if spans is None else (vectors, span_vectors)
 
     def _pool(self, hidden: np.ndarray, mask: np.ndarray) -> np.ndarray:
         if self.pooling == "cls":
@@ -173,6 +195,26 @@ class _OnnxBackend:
         if self.normalize:
             pooled = pooled / np.clip(np.linalg.norm(pooled, axis=1, keepdims=True), 1e-12, None)
         return pooled.astype(np.float32)
+
+
+def pool_spans(states: np.ndarray, offsets: np.ndarray, spans) -> np.ndarray:
+    """Normalised mean of the token states inside each character span; NaN where the span
+    holds no token the model read. `offsets` are the tokens' (start, end) characters; special
+    tokens have an empty range and belong to no span."""
+    dim = states.shape[1]
+    if not len(spans):
+        return np.zeros((0, dim), dtype=np.float32)
+    bounds = np.asarray(spans, dtype=np.int64).reshape(-1, 2)
+    starts, ends = offsets[:, 0], offsets[:, 1]
+    inside = ((starts[None, :] >= bounds[:, :1]) & (ends[None, :] <= bounds[:, 1:])
+              & (ends > starts)[None, :]).astype(np.float32)
+    counts = inside.sum(axis=1, keepdims=True)
+    pooled = inside @ states.astype(np.float32)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        pooled = pooled / counts
+        pooled = pooled / np.linalg.norm(pooled, axis=1, keepdims=True)
+    pooled[counts[:, 0] == 0] = np.nan
+    return pooled.astype(np.float32)
 
 
 def _batch_from(order: list[int], position: int, lengths: list[int]) -> list[int]:

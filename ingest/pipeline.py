@@ -35,6 +35,7 @@ from ingest.loaders.pdf_loader import RANGE_SECONDS, PageWork
 from ingest.metadata import MarkingError, checked_doc_type, checked_marking, guess_doc_type, lower_than
 from ingest.numbering import has_paragraph_id
 from ingest.records import IngestProgress
+from ingest.sentence_vectors import packed, sentence_spans
 from ingest.store import Store
 
 
@@ -382,19 +383,38 @@ def _write(path: Path, document, chunks, store: Store, embedder: Embedder, track
                       title=document.title or path.stem, doc_type=doc_type, marking=marking,
                       pages=len(document.pages), chunks=len(chunks),
                       ingested_at=dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds"))
-    parts = []
+    parts, sentences = [], []
     for start in range(0, len(chunks), EMBED_SLICE):
         part = chunks[start:start + EMBED_SLICE]
-        parts.append(embedder.encode([c.embed_text for c in part]))
+        vectors, pooled = _embed(embedder, part)
+        parts.append(vectors)
+        sentences += pooled
         release_freed_memory()  # the batches' tensors, freed but kept by malloc (ingest/memory.py)
         tracker.embedded(path, len(part))
     vectors = np.concatenate(parts) if len(parts) > 1 else parts[0]
     try:
-        replaced = store.write_document(row, chunks, vectors, extract_glossary([c.text for c in chunks]))
+        replaced = store.write_document(row, chunks, vectors, extract_glossary([c.text for c in chunks]),
+                                        sentences=sentences)
     except (TypeError, ValueError) as exc:  # a value the store refuses; what was written is invisible
         return Outcome(str(path), "failed", f"could not be stored ({type(exc).__name__}: {exc})")
     return Outcome(str(path), "replaced" if replaced else "added", _page_note(document, options.ocr), len(chunks),
                    len(document.pages), row.doc_id, with_paragraph_id=sum(has_paragraph_id(c.section) for c in chunks))
+
+
+def _embed(embedder: Embedder, chunks) -> tuple[np.ndarray, list[dict]]:
+    """The chunks' vectors, and each chunk's sentence vectors as metadata, from one forward
+    pass (ingest/sentence_vectors.py). An embedder without span pooling (a LangChain
+    Embeddings someone plugs in) gives chunk vectors only; the answerer then embeds the
+    sentences itself."""
+    texts = [c.embed_text for c in chunks]
+    if not hasattr(embedder, "encode_spans"):
+        return embedder.encode(texts), [{} for _ in chunks]
+    spans = [sentence_spans(c.text) if c.embed_text.endswith(c.text) else [] for c in chunks]
+    # the chunk's text ends its embedded text (after the title and heading lead)
+    shifted = [[(s + len(c.embed_text) - len(c.text), e + len(c.embed_text) - len(c.text)) for s, e in found]
+               for c, found in zip(chunks, spans)]
+    vectors, pooled = embedder.encode_spans(texts, shifted)
+    return vectors, [packed(found, p) if found else {} for found, p in zip(spans, pooled)]
 
 
 def _page_note(document, ocr: bool) -> str:

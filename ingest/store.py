@@ -178,13 +178,17 @@ class Store:
         return sorted(rows, key=lambda r: r[2].get("ordinal", 0))
 
     # --- writing ---------------------------------------------------------------------
-    def write_document(self, row: DocumentRow, chunks: list[Chunk], vectors, glossary=()) -> list[str]:
+    def write_document(self, row: DocumentRow, chunks: list[Chunk], vectors, glossary=(),
+                       sentences: list[dict] | None = None) -> list[str]:
         """Store a complete document, replacing any other version this store ingested from
-        the same path. Returns the ids of the versions it replaced."""
+        the same path. Returns the ids of the versions it replaced. `sentences`: each chunk's
+        sentence vectors as metadata (ingest/sentence_vectors.py), when the embedder made them."""
         if not row.owner:
             row = dataclasses.replace(row, owner=self.store_id)
+        extra = sentences or [{} for _ in chunks]
         return self.write_rows(row, [c.chunk_id for c in chunks], vectors, [c.text for c in chunks],
-                               [chunk_metadata(row, c) for c in chunks], [c.section for c in chunks], glossary)
+                               [{**chunk_metadata(row, c), **more} for c, more in zip(chunks, extra)],
+                               [c.section for c in chunks], glossary)
 
     def write_rows(self, row: DocumentRow, ids: list[str], vectors, texts: list[str], metadatas: list[dict],
                    sections: list[str], glossary=()) -> list[str]:

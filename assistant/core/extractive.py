@@ -20,6 +20,8 @@ import threading
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 
+import numpy as np
+
 from assistant.core.answer_params import AnswerParams, fitted
 from assistant.core.passages import Passage, comes_from, document_numbers
 from assistant.core.question_analysis import (_ANNOUNCES, _ENUMERATES, MAX_ENUMERATED, asking_text, cited_documents,
@@ -27,6 +29,7 @@ from assistant.core.question_analysis import (_ANNOUNCES, _ENUMERATES, MAX_ENUME
                                               question_parts, scene_specifics, slot_check)
 from assistant.core.signals import Ask, Candidate, lead, score, support_text
 from assistant.core.terms import content_terms, numbers_in, query_terms
+from ingest.sentence_vectors import unpacked
 from ingest.sentences import split_spans
 
 MAX_SENTENCES = 5
@@ -78,8 +81,6 @@ class ExtractiveAnswerer:
         under a lock (eviction by one thread would otherwise drop a vector another thread is
         about to read), and this call's vectors are kept aside so that its own insertions
         cannot evict them either. Embedding runs outside the lock."""
-        import numpy as np
-
         unique = list(dict.fromkeys(texts))
         with self._lock:
             found = {t: self._cache[t] for t in unique if t in self._cache}
@@ -144,18 +145,28 @@ class ExtractiveAnswerer:
 
         for c in candidates:
             c.lexical = sum(w for t, w in weights.items() if t in c.terms) / total
-        if len(candidates) > MAX_EMBEDDED:
-            # only the likeliest sentences are embedded: cheap overlap and passage rank first
+        # sentence vectors made at ingest from the chunk's forward pass (ingest/sentence_vectors.py);
+        # a chunk stored before them has none, and its sentences are embedded here
+        pooled = [unpacked(p.metadata) for p in passages]
+        stored = {id(c): pooled[c.passage_index].get((c.start, c.end)) for c in candidates}
+        missing = [c for c in candidates if stored[id(c)] is None]
+        if len(missing) > MAX_EMBEDDED:
+            # only the likeliest of them are embedded: cheap overlap and passage rank first
             prior = lambda c: c.lexical + 0.5 * (passages[c.passage_index].dense_score or 0.3) - 0.02 * c.passage_index
-            candidates = sorted(candidates, key=prior, reverse=True)[:MAX_EMBEDDED]
+            kept = {id(c) for c in sorted(missing, key=prior, reverse=True)[:MAX_EMBEDDED]}
+            candidates = [c for c in candidates if stored[id(c)] is not None or id(c) in kept]
+            missing = [c for c in missing if id(c) in kept]
         # the question, its parts (a question that asks two or three things) and the sentences
-        # in one call, so that they are embedded side by side; each alone (_sentence_vectors),
-        # cached like a sentence: asked again, answered faster
+        # without a stored vector, each embedded alone (_sentence_vectors) and cached: asked
+        # again, answered faster
         parts = question_parts(asking)
         parts = parts if len(parts) >= 2 else []
         vectors = self._sentence_vectors([question] + parts + [
-            self._context(passages[c.passage_index]) + display_sentence(c.text) for c in candidates])
-        question_vector, part_vectors, sentence_vectors = vectors[0], vectors[1:1 + len(parts)], vectors[1 + len(parts):]
+            self._context(passages[c.passage_index]) + display_sentence(c.text) for c in missing])
+        question_vector, part_vectors = vectors[0], vectors[1:1 + len(parts)]
+        embedded = dict(zip(map(id, missing), vectors[1 + len(parts):]))
+        sentence_vectors = np.stack([stored[id(c)] if stored[id(c)] is not None else embedded[id(c)]
+                                     for c in candidates]) if candidates else np.zeros((0, len(question_vector)))
         semantic = sentence_vectors @ question_vector
         ask = Ask.whole(question, weights, glossary)
         kind, specifics, params = ask.kind, ask.specifics, self.params

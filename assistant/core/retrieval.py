@@ -34,6 +34,7 @@ from assistant.core.passages import Filters, Passage
 from assistant.core.terms import STOPWORDS, QUESTION_WORDS, tokens
 from ingest.chunking import doc_id_of
 from ingest.reader import reader_of
+from ingest.sentence_vectors import without_vectors
 
 CANDIDATES = 100  # from each search; the union is scored (40: SAMM paragraph hit@5 0.861 -> 0.833, gold cited 0.900 -> 0.889)
 KEYWORD_SHARE = 0.3
@@ -194,5 +195,5 @@ class HybridRetriever(BaseRetriever):
 
     def _get_relevant_documents(self, query: str, *, run_manager: CallbackManagerForRetrieverRun) -> list[Document]:
         return [Document(page_content=p.text, id=p.chunk_id,
-                         metadata={**p.metadata, "chunk_id": p.chunk_id, "score": p.score})
+                         metadata={**without_vectors(p.metadata), "chunk_id": p.chunk_id, "score": p.score})
                 for p in self.search.search(query, self.k, self.filters)]
