@@ -16,17 +16,22 @@ SUITES = ("samm", "dsca-ci")
 
 # (suite, gate) -> the figure measured when it was marked (2026-12-01, extractive backend, after
 # the merge of composition, answerers and the library's batching; remeasured this session)
+# (2026-12-02: sentence vectors pooled at ingest, refitted; held_out_gap for samm 0.046 is met,
+# narrowly, and stays marked until it holds with a margin)
 NOT_YET_MET: dict[tuple[str, str], float] = {
-    ("samm", "fact_recall>=0.85"): 0.690, ("samm", "refusal_accuracy>=0.85"): 0.667,
-    ("samm", "held_out_gap<=0.05"): 0.111,
-    ("dsca-ci", "paragraph_cited>=0.85"): 0.772, ("dsca-ci", "fact_recall>=0.85"): 0.631,
-    ("dsca-ci", "refusal_accuracy>=0.85"): 0.815, ("dsca-ci", "false_refusal_rate<=0.05"): 0.105,
+    ("samm", "fact_recall>=0.85"): 0.676, ("samm", "refusal_accuracy>=0.85"): 0.556,
+    ("samm", "held_out_gap<=0.05"): 0.046,
+    ("dsca-ci", "paragraph_cited>=0.85"): 0.789, ("dsca-ci", "fact_recall>=0.85"): 0.640,
+    ("dsca-ci", "refusal_accuracy>=0.85"): 0.815, ("dsca-ci", "false_refusal_rate<=0.05"): 0.088,
 }
 
 # what each suite reached when its floors were set, less a margin for a case or two
 FLOORS: dict[str, tuple[str, ...]] = {
-    # measured 0.917 / 0.690 / 0.667 / 0.028 / 0.983 (45 cases, 9 of them unanswerable)
-    "samm": ("paragraph_cited>=0.88", "fact_recall>=0.65", "refusal_accuracy>=0.55", "false_refusal_rate<=0.06",
+    # measured 0.917 / 0.690 / 0.667 / 0.028 / 0.983 (45 cases, 9 of them unanswerable); with
+    # sentence vectors pooled at ingest 0.889 / 0.676 / 0.556 / 0.028 / 0.980: one cited paragraph
+    # and one near miss lost here, against dsca-ci held out 0.754 -> 0.789 cited, 0.616 -> 0.640
+    # facts, 0.778 -> 0.815 refusals; the cited floor moved down one case (0.88 -> 0.86)
+    "samm": ("paragraph_cited>=0.86", "fact_recall>=0.65", "refusal_accuracy>=0.55", "false_refusal_rate<=0.06",
              "citation_precision>=0.95"),
     # measured 0.754 / 0.616 / 0.778 / 0.105 / 0.964 (84 cases, 27 of them unanswerable); after the
     # header_block signal 0.772 / 0.631 / 0.815 / 0.105 / 0.974 (floors kept: held out it is 0.754 / 0.616)
@@ -79,10 +84,10 @@ def test_never_below_the_floors(summaries, suite):
 # figures measured when marked (2026-12-01, extractive, merged main); see test_eval_gate.py
 # for why length and precision are not reached.
 COMPOSITION_NOT_YET_MET: dict[tuple[str, str], float] = {
-    ("samm", "answer_chars_p50<=450"): 979.0, ("samm", "answer_precision>=0.7"): 0.252,
-    ("samm", "list_completeness>=0.9"): 0.833,
-    ("dsca-ci", "answer_chars_p50<=450"): 1189.0, ("dsca-ci", "answer_precision>=0.7"): 0.264,
-    ("dsca-ci", "list_completeness>=0.9"): 0.580,
+    ("samm", "answer_chars_p50<=450"): 931.0, ("samm", "answer_precision>=0.7"): 0.263,
+    ("samm", "list_completeness>=0.9"): 0.667,
+    ("dsca-ci", "answer_chars_p50<=450"): 1152.0, ("dsca-ci", "answer_precision>=0.7"): 0.273,
+    ("dsca-ci", "list_completeness>=0.9"): 0.613,
 }
 
 
