@@ -333,6 +333,14 @@ def embed_prefix(title: str, identity: list[str], heading_path: str) -> str:
     return " > ".join(x for x in (head, heading_path) if x)
 
 
+def embed_text(title: str, identity: list[str], heading_path: str, piece: str) -> str:
+    """A chunk's embedded text: its lead (embed_prefix) on a line of its own, then the text."""
+    prefix = embed_prefix(title, identity, heading_path)
+    if len(prefix) + len(piece) > EMBED_CHAR_BUDGET:
+        prefix = embed_prefix(title, [], heading_path)  # the text itself comes first
+    return f"{prefix}\n{piece}" if prefix else piece
+
+
 def chunk_document(document: LoadedDocument, max_words: int = MAX_WORDS) -> list[Chunk]:
     chunks: list[Chunk] = []
     title = document.title.strip()
@@ -346,14 +354,11 @@ def chunk_document(document: LoadedDocument, max_words: int = MAX_WORDS) -> list
             offsets = [(o, p) for i, (o, p) in enumerate(offsets)
                        if i == len(offsets) - 1 or offsets[i + 1][0] > 0]  # pages before s drop out
             page_numbers = [p for _, p in offsets]
-            prefix = embed_prefix(title, identity, heading_path)
-            if len(prefix) + len(piece) > EMBED_CHAR_BUDGET:
-                prefix = embed_prefix(title, [], heading_path)  # the text itself comes first
             ordinal = len(chunks)
             chunks.append(Chunk(
                 chunk_id=chunk_id(document.doc_id, ordinal),
                 text=piece,
-                embed_text=f"{prefix}\n{piece}" if prefix else piece,
+                embed_text=embed_text(title, identity, heading_path, piece),
                 section=block.section,
                 heading_path=heading_path,
                 page_start=min(page_numbers),

@@ -23,7 +23,7 @@ from typing import Callable, Iterable
 
 import numpy as np
 
-from ingest.chunking import MAX_WORDS, chunk_document
+from ingest.chunking import MAX_WORDS, chunk_document, chunk_id, embed_text
 from ingest.embedding import Embedder
 from ingest.errors import DocumentError
 from ingest.glossary import extract_glossary
@@ -35,7 +35,8 @@ from ingest.loaders.pdf_loader import RANGE_SECONDS, PageWork
 from ingest.metadata import MarkingError, checked_doc_type, checked_marking, guess_doc_type, lower_than
 from ingest.numbering import has_paragraph_id
 from ingest.records import IngestProgress
-from ingest.sentence_vectors import packed, sentence_spans
+from ingest.identity import SEPARATOR
+from ingest.sentence_vectors import packed, sentence_spans, unpacked
 from ingest.store import Store
 
 
@@ -218,6 +219,7 @@ def ingest_paths(paths: Iterable[Path], store: Store, embedder: Embedder,
                 queued[doc_id] = str(path)
                 todo.append((path, doc_id, pages))
         _ingest_new(todo, store, embedder, options, overrides, report, _Tracker(todo, progress))
+        _add_missing_sentence_vectors(store, embedder, report)
         if options.prune:
             for doc in prunable(store, paths):
                 store.remove_document(doc.doc_id)
@@ -415,6 +417,37 @@ def _embed(embedder: Embedder, chunks) -> tuple[np.ndarray, list[dict]]:
                for c, found in zip(chunks, spans)]
     vectors, pooled = embedder.encode_spans(texts, shifted)
     return vectors, [packed(found, p) if found else {} for found, p in zip(spans, pooled)]
+
+
+@dataclass(frozen=True)
+class _StoredChunk:
+    text: str
+    embed_text: str
+
+
+def _add_missing_sentence_vectors(store: Store, embedder: Embedder, report: IngestReport) -> None:
+    """Unchanged documents stored before chunks kept sentence vectors get them now, from their
+    stored chunks (their text, title, identity and heading path give the embedded text back),
+    so that a store made by an earlier version answers as a new one does. Only the metadata
+    changes: the chunk vectors, ids and text stay as they are. Whether a document needs it is
+    read off its first chunk: one get for the whole library."""
+    if not hasattr(embedder, "encode_spans"):
+        return
+    unchanged = {o.doc_id: o for o in report.of("unchanged") if o.doc_id}
+    if not unchanged:
+        return
+    first = store.get_chunks([chunk_id(doc_id, 0) for doc_id in unchanged])
+    for doc_id, outcome in unchanged.items():
+        opening = first.get(chunk_id(doc_id, 0))
+        if opening is None or unpacked(opening[1]):
+            continue
+        rows = store.document_chunks(doc_id)
+        chunks = [_StoredChunk(text, embed_text(m.get("title", ""), [t for t in m.get("doc_identity", "").split(SEPARATOR) if t],
+                                                m.get("heading_path", ""), text)) for _, text, m in rows]
+        _, sentences = _embed(embedder, chunks)
+        store.update_chunk_metadata([i for i, _, _ in rows], sentences)
+        release_freed_memory()
+        outcome.detail = "; ".join(x for x in (outcome.detail, "sentence vectors added") if x)
 
 
 def _page_note(document, ocr: bool) -> str:

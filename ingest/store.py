@@ -204,6 +204,15 @@ class Store:
         self._changed()
         return replaced
 
+    def update_chunk_metadata(self, ids: list[str], metadatas: list[dict]) -> None:
+        """Add fields to chunks' metadata (Chroma merges them into what is there); the document
+        set does not change, so no new version stamp."""
+        self._check_lease()
+        rows = [(i, m) for i, m in zip(ids, metadatas) if m]
+        for start in range(0, len(rows), vector_store.PAGE):
+            page = rows[start:start + vector_store.PAGE]
+            self.collection.update(ids=[i for i, _ in page], metadatas=[m for _, m in page])
+
     def remove_document(self, doc_id: str) -> None:
         self._check_lease()
         self.keywords.remove_document(doc_id)  # invisible first, then gone

@@ -57,3 +57,27 @@ def test_an_answer_over_such_a_store_embeds_the_question_not_the_sentences(store
     answer = Assistant(store, counting).ask("What is Zarvia's FY2026 FMF?")
     assert not answer.refused and "$18 million" in answer.answer
     assert counting.texts == ["What is Zarvia's FY2026 FMF?"], counting.texts
+
+
+def test_ingest_again_gives_a_store_made_before_them_its_sentence_vectors(store, embedder):
+    """A store written by an earlier version has chunks without sentence vectors; the next
+    ingest of the same files adds them (metadata only: the chunk vectors stay as they were),
+    and they are the ones a fresh ingest makes."""
+    from ingest.sentence_vectors import KEYS
+
+    path = CORPUS / "cscp_zarvia_fy2026-2028.pdf"
+    ingest_paths([path], store, embedder)
+    fresh = store.collection.get(include=["metadatas", "embeddings"])
+    ids = fresh["ids"]
+    store.collection.update(ids=ids, metadatas=[{k: None for k in KEYS}] * len(ids))  # as an old store
+    assert not any(unpacked(m) for m in store.collection.get(ids=ids, include=["metadatas"])["metadatas"])
+
+    report = ingest_paths([path], store, embedder)
+    assert report.counts()["unchanged"] == 1 and "sentence vectors added" in report.outcomes[0].detail
+    again = store.collection.get(ids=ids, include=["metadatas", "embeddings"])
+    assert np.array_equal(np.asarray(again["embeddings"]), np.asarray(fresh["embeddings"]))
+    for before, after in zip(fresh["metadatas"], again["metadatas"]):
+        made, added = unpacked(before), unpacked(after)
+        assert list(made) == list(added)
+        assert all(float(made[s] @ added[s]) > 0.99 for s in made)  # batched apart: int8 per batch
+    assert "sentence vectors added" not in ingest_paths([path], store, embedder).outcomes[0].detail
