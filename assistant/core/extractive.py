@@ -318,6 +318,16 @@ class ExtractiveAnswerer:
             return " ".join([p.title, p.identity, p.heading_path, p.text])
 
         unmet = {t for t in specifics if not mentions(t, passage_text(ranked[0]), glossary)}
+        # An added sentence stays on the subject the question names. When the answering
+        # sentence's passage mentions a name of the question, a sentence whose passage mentions
+        # none is about another partner or program, however close its wording: a new plan's
+        # "... builds maritime security capacity with FMF of $7 million in FY2026" was added to
+        # another partner's FY2026 FMF once sentences were scored in their paragraph's context.
+        # Names, not figures or acronyms: an acronym (FMF, IMET) is a topic every partner's
+        # paragraphs share; a compound ("X-led", "X-funded") names its first part.
+        names = [re.sub(r"-[a-z]+$", "", t) for t in specifics if not t[0].isdigit() and not t.isupper()]
+        on_subject = lambda c: any(mentions(t, passage_text(c), glossary) for t in names)  # noqa: E731
+        stay_on_subject = bool(names) and on_subject(ranked[0])
         for c in chosen[1:]:
             covered |= {t for t in weights if t in c.terms}
             figures |= numbers_in(c.text)
@@ -326,7 +336,7 @@ class ExtractiveAnswerer:
             best, best_gain = None, 0.0
             for c in pool:
                 twin = next((o for o in chosen if _overlap(c.terms, o.terms) > 0.6), None)
-                if twin is not None:
+                if twin is not None or (stay_on_subject and not on_subject(c)):
                     continue
                 new_terms = sum(weights[t] for t in weights if t in c.terms and t not in covered) / total
                 new_figures = 1.0 if numbers_in(c.text) - figures else 0.0

@@ -165,3 +165,21 @@ def test_a_refusal_does_not_say_a_term_is_unmentioned_beside_a_passage_that_show
     said_missing = answer.answer.split("do not mention ", 1)[1].split(".")[0] if "do not mention" in answer.answer else ""
     for term in filter(None, (t.strip() for t in said_missing.split(","))):
         assert not mentions(term.split(", and")[0], shown), term
+
+
+def test_an_added_sentence_stays_on_the_partner_asked_about(corpus_store, embedder, tmp_path):
+    """A new plan about another partner, worded like the question ("... FMF of $7 million in
+    FY2026"), is not added to the answer about the partner asked for; asked about it by name,
+    it answers."""
+    from assistant.core.engine import Assistant
+    from helpers import PLAN_TEXT
+    from ingest.pipeline import ingest_paths
+    from ingest.store import Store
+
+    store = Store(corpus_store, embedding_name=embedder.name)
+    ingest_paths([write(tmp_path / "more" / "testland-plan.txt", PLAN_TEXT)], store, embedder)
+    assistant = Assistant(store, embedder)
+    answer = assistant.ask("What is Zarvia's FY2026 FMF?")
+    assert "$18 million" in answer.answer and "Testland" not in answer.answer
+    assert all(c.source != "testland-plan.txt" for c in answer.citations)
+    assert "$7 million" in assistant.ask("What is Testland's FY2026 FMF?").answer

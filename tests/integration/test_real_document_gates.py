@@ -19,17 +19,17 @@ SUITES = ("samm", "dsca-ci")
 # (2026-12-02: sentence vectors pooled at ingest, refitted; held_out_gap for samm 0.046 is met,
 # narrowly, and stays marked until it holds with a margin)
 NOT_YET_MET: dict[tuple[str, str], float] = {
-    ("samm", "fact_recall>=0.85"): 0.676, ("samm", "refusal_accuracy>=0.85"): 0.556,
+    ("samm", "fact_recall>=0.85"): 0.685, ("samm", "refusal_accuracy>=0.85"): 0.556,
     ("samm", "held_out_gap<=0.05"): 0.046,
-    ("dsca-ci", "paragraph_cited>=0.85"): 0.789, ("dsca-ci", "fact_recall>=0.85"): 0.640,
+    ("dsca-ci", "paragraph_cited>=0.85"): 0.772, ("dsca-ci", "fact_recall>=0.85"): 0.640,
     ("dsca-ci", "refusal_accuracy>=0.85"): 0.815, ("dsca-ci", "false_refusal_rate<=0.05"): 0.088,
 }
 
 # what each suite reached when its floors were set, less a margin for a case or two
 FLOORS: dict[str, tuple[str, ...]] = {
     # measured 0.917 / 0.690 / 0.667 / 0.028 / 0.983 (45 cases, 9 of them unanswerable); with
-    # sentence vectors pooled at ingest 0.889 / 0.676 / 0.556 / 0.028 / 0.980: one cited paragraph
-    # and one near miss lost here, against dsca-ci held out 0.754 -> 0.789 cited, 0.616 -> 0.640
+    # sentence vectors pooled at ingest 0.889 / 0.685 / 0.556 / 0.028 / 0.980: one cited paragraph
+    # and one near miss lost here, against dsca-ci held out 0.754 -> 0.772 cited, 0.616 -> 0.640
     # facts, 0.778 -> 0.815 refusals; the cited floor moved down one case (0.88 -> 0.86)
     "samm": ("paragraph_cited>=0.86", "fact_recall>=0.65", "refusal_accuracy>=0.55", "false_refusal_rate<=0.06",
              "citation_precision>=0.95"),
@@ -84,9 +84,9 @@ def test_never_below_the_floors(summaries, suite):
 # figures measured when marked (2026-12-01, extractive, merged main); see test_eval_gate.py
 # for why length and precision are not reached.
 COMPOSITION_NOT_YET_MET: dict[tuple[str, str], float] = {
-    ("samm", "answer_chars_p50<=450"): 931.0, ("samm", "answer_precision>=0.7"): 0.263,
+    ("samm", "answer_chars_p50<=450"): 909.0, ("samm", "answer_precision>=0.7"): 0.271,
     ("samm", "list_completeness>=0.9"): 0.667,
-    ("dsca-ci", "answer_chars_p50<=450"): 1152.0, ("dsca-ci", "answer_precision>=0.7"): 0.273,
+    ("dsca-ci", "answer_chars_p50<=450"): 1116.0, ("dsca-ci", "answer_precision>=0.7"): 0.281,
     ("dsca-ci", "list_completeness>=0.9"): 0.613,
 }
 
