@@ -197,6 +197,13 @@ class KeywordIndex:
         db.execute("INSERT INTO sync_state VALUES ('generation', '1') ON CONFLICT(key) DO UPDATE "
                    "SET value = CAST(CAST(value AS INTEGER) + 1 AS TEXT)")
 
+    def document_sections(self, doc_id: str) -> list[tuple[str, str]]:
+        """(chunk_id, paragraph id) of a document's chunks in their order (a chunk id ends in
+        its ordinal, zero-padded): the outline, without reading text or metadata from Chroma."""
+        rows = self._connect().execute("SELECT chunk_id, section FROM chunk_text WHERE doc_id = ?",
+                                       (doc_id,)).fetchall()
+        return sorted(rows)
+
     def chunk_count(self) -> int:
         return self._connect().execute("SELECT COALESCE(SUM(chunks), 0) FROM documents").fetchone()[0]
 

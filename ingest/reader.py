@@ -201,6 +201,10 @@ class StoreReader:
     def document_chunks(self, doc_id: str) -> list[tuple[str, str, dict]]:
         return self._store.document_chunks(doc_id) if self.may_see(doc_id) else []
 
+    def document_sections(self, doc_id: str) -> list[tuple[str, str]]:
+        """(chunk_id, paragraph id) of a visible document's chunks, in order."""
+        return self._store.keywords.document_sections(doc_id) if self.may_see(doc_id) else []
+
     def paragraph(self, doc_id: str, section: str) -> list[tuple[str, str, dict]]:
         """(chunk_id, text, metadata) of one paragraph of a visible document, in order."""
         if not self.may_see(doc_id):

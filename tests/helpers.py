@@ -177,8 +177,8 @@ def fake_ollama_server(models: list[str]):
 
 class RowsReader:
     """A stand-in for the store's reader in unit tests of plumbing: the calls composition and
-    the answer checks make (a document's chunks in order, one paragraph), over (chunk_id, text,
-    metadata) rows built by hand."""
+    the answer checks make (a document's chunks or outline in order, chunks by id, one
+    paragraph), over (chunk_id, text, metadata) rows built by hand."""
 
     def __init__(self, rows):
         self.rows = rows
@@ -188,3 +188,9 @@ class RowsReader:
 
     def paragraph(self, doc_id, section):
         return [r for r in self.rows if r[2]["doc_id"] == doc_id and r[2]["section"] == section]
+
+    def document_sections(self, doc_id):
+        return [(r[0], r[2]["section"]) for r in self.document_chunks(doc_id)]
+
+    def chunks(self, chunk_ids):
+        return {r[0]: (r[1], r[2]) for r in self.rows if r[0] in chunk_ids}
