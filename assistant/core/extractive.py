@@ -42,7 +42,8 @@ PART_MARGIN = 0.0  # a part's own best sentence is added when it beats the prima
 LONG_QUESTION_SPECIFICS = 4  # names, figures and years in a question before one may go unmentioned
 MAX_SENTENCE_WORDS = 90
 SENTENCE_CACHE = 50000
-MAX_EMBEDDED = 45  # sentences embedded per question: bounds p95 latency; gold fact recall 0.707 -> 0.696
+# sentences without a stored vector embedded per question: bounds p95 latency; gold fact recall 0.707 -> 0.696
+MAX_EMBEDDED = 45
 # Sentences embedded at once, each alone, on this many threads (onnxruntime runs outside the
 # GIL). 2 on these 2-core machines: 3 was slower than 2 (oversubscribed), see _encode_each.
 EMBED_WORKERS = max(1, min(4, os.cpu_count() or 1))
@@ -74,8 +75,9 @@ class ExtractiveAnswerer:
         self._workers: ThreadPoolExecutor | None = None  # made on first use; shared by every caller
 
     def _sentence_vectors(self, texts: list[str]):
-        """Sentence vectors, remembered: the same passages come back for related questions,
-        and embedding their sentences is most of an extractive answer's time.
+        """Vectors of the question and of sentences without one stored at ingest, remembered:
+        the same passages come back for related questions, and embedding sentences was most of
+        an extractive answer's time before ingest kept their vectors.
 
         One answerer serves every session of the app at once: the cache is read and changed
         under a lock (eviction by one thread would otherwise drop a vector another thread is
