@@ -128,6 +128,11 @@ def identity_text(terms: list[str]) -> str:
     return SEPARATOR.join(terms)
 
 
+def identity_terms(text: str) -> list[str]:
+    """The terms of a stored `doc_identity` (identity_text's inverse)."""
+    return [t for t in text.split(SEPARATOR) if t]
+
+
 def short_identity(terms: list[str], max_words: int = 6) -> str:
     """The leading identity terms that are not the title, within max_words: what goes before a
     chunk's embedded text next to its title (the model reads 256 word pieces in all)."""

@@ -35,7 +35,7 @@ from ingest.loaders.pdf_loader import RANGE_SECONDS, PageWork
 from ingest.metadata import MarkingError, checked_doc_type, checked_marking, guess_doc_type, lower_than
 from ingest.numbering import has_paragraph_id
 from ingest.records import IngestProgress
-from ingest.identity import SEPARATOR
+from ingest.identity import identity_terms
 from ingest.sentence_vectors import packed, sentence_spans, unpacked
 from ingest.store import Store
 
@@ -411,11 +411,11 @@ def _embed(embedder: Embedder, chunks) -> tuple[np.ndarray, list[dict]]:
     texts = [c.embed_text for c in chunks]
     if not hasattr(embedder, "encode_spans"):
         return embedder.encode(texts), [{} for _ in chunks]
+    # the chunk's text ends its embedded text, after the title and heading lead
     spans = [sentence_spans(c.text) if c.embed_text.endswith(c.text) else [] for c in chunks]
-    # the chunk's text ends its embedded text (after the title and heading lead)
-    shifted = [[(s + len(c.embed_text) - len(c.text), e + len(c.embed_text) - len(c.text)) for s, e in found]
-               for c, found in zip(chunks, spans)]
-    vectors, pooled = embedder.encode_spans(texts, shifted)
+    leads = [len(c.embed_text) - len(c.text) for c in chunks]
+    vectors, pooled = embedder.encode_spans(texts, [[(s + lead, e + lead) for s, e in found]
+                                                    for found, lead in zip(spans, leads)])
     return vectors, [packed(found, p) if found else {} for found, p in zip(spans, pooled)]
 
 
@@ -442,7 +442,7 @@ def _add_missing_sentence_vectors(store: Store, embedder: Embedder, report: Inge
         if opening is None or unpacked(opening[1]):
             continue
         rows = store.document_chunks(doc_id)
-        chunks = [_StoredChunk(text, embed_text(m.get("title", ""), [t for t in m.get("doc_identity", "").split(SEPARATOR) if t],
+        chunks = [_StoredChunk(text, embed_text(m.get("title", ""), identity_terms(m.get("doc_identity", "")),
                                                 m.get("heading_path", ""), text)) for _, text, m in rows]
         _, sentences = _embed(embedder, chunks)
         store.update_chunk_metadata([i for i, _, _ in rows], sentences)
