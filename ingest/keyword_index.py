@@ -61,6 +61,10 @@ class KeywordIndex:
         self.path.parent.mkdir(parents=True, exist_ok=True)
         # One connection per thread: the app answers several sessions at once.
         self._local = threading.local()
+        # Read once per generation (version()), not on every search: the register and the
+        # terms' document counts (a dict read or written whole by one assignment, so threads
+        # share it without a lock).
+        self._cached: dict = {}
         with self._connect() as db:
             self._drop_outdated(db)
             db.executescript(SCHEMA)
@@ -91,8 +95,21 @@ class KeywordIndex:
 
     # --- documents -------------------------------------------------------------------
     def documents(self) -> list[DocumentRow]:
-        rows = self._connect().execute(f"SELECT {DOCUMENT_COLUMNS} FROM documents ORDER BY title").fetchall()
-        return [DocumentRow(*row) for row in rows]
+        """The register, read again only when its generation moved: every search starts
+        here, and reading 316 rows took 2.9 ms of a 50 ms search (linear in documents)."""
+        cache = self._generation_cache()
+        if "documents" not in cache:
+            rows = self._connect().execute(f"SELECT {DOCUMENT_COLUMNS} FROM documents ORDER BY title").fetchall()
+            cache["documents"] = [DocumentRow(*row) for row in rows]
+        return list(cache["documents"])
+
+    def _generation_cache(self) -> dict:
+        generation = self.version()
+        cache = self._cached
+        if cache.get("generation") != generation:
+            cache = {"generation": generation, "frequencies": {}}
+            self._cached = cache
+        return cache
 
     def document(self, doc_id: str) -> DocumentRow | None:
         row = self._connect().execute(f"SELECT {DOCUMENT_COLUMNS} FROM documents WHERE doc_id = ?",
@@ -208,6 +225,26 @@ class KeywordIndex:
         return self._connect().execute("SELECT COALESCE(SUM(chunks), 0) FROM documents").fetchone()[0]
 
     # --- search ----------------------------------------------------------------------
+    def row_shares(self, terms: list[str]) -> dict[str, float]:
+        """The share of indexed chunks that match each FTS5 term ('"word"' or a quoted
+        phrase), cached per generation: a count from the term's doclist, 0.05-0.1 ms."""
+        cache = self._generation_cache()
+        frequencies = cache["frequencies"]
+        db = self._connect()
+        if "rows" not in cache:
+            cache["rows"] = db.execute("SELECT COUNT(*) FROM chunk_text").fetchone()[0]
+        rows = cache["rows"] or 1
+        shares = {}
+        for term in terms:
+            if term not in frequencies:
+                try:
+                    frequencies[term] = db.execute("SELECT COUNT(*) FROM chunk_text WHERE chunk_text MATCH ?",
+                                                   (term,)).fetchone()[0]
+                except sqlite3.OperationalError:
+                    frequencies[term] = 0  # a term FTS5 cannot parse matches nothing
+            shares[term] = frequencies[term] / rows
+        return shares
+
     def search(self, match: str, limit: int, doc_ids: list[str] | None = None) -> list[tuple[str, float]]:
         """(chunk_id, score) best first for an FTS5 MATCH expression; the score is bm25
         negated, so larger is better."""

@@ -187,6 +187,10 @@ class StoreReader:
             doc_ids = [d for d in doc_ids if self.may_see(d)]
         return self._index.search(match, limit, doc_ids=doc_ids)
 
+    def term_shares(self, terms: list[str]) -> dict[str, float]:
+        """Each FTS5 term's share of the chunks holding it, in this reader's keyword index."""
+        return self._index.row_shares(terms)
+
     def chunks(self, chunk_ids: list[str]) -> dict[str, tuple[str, dict]]:
         """Text and metadata by chunk id, for visible chunks only."""
         return self._store.get_chunks([c for c in chunk_ids if self.may_see(_chunk_doc_id(c))])

@@ -58,3 +58,31 @@ def test_documents_at_reads_only_the_rows_at_that_path_through_the_path_index(tm
     plans = [" ".join(str(step[-1]) for step in db.execute(f"EXPLAIN QUERY PLAN {sql}"))
              for sql in statements if sql.lstrip().upper().startswith("SELECT")]
     assert plans and all("USING INDEX documents_path" in plan for plan in plans), plans
+
+
+def test_the_register_is_read_again_only_when_another_writer_changes_it(tmp_path):
+    # Every search lists the visible documents; the list is kept per generation, and a
+    # document another process commits (another connection on the same file) shows at once.
+    reader, writer = KeywordIndex(tmp_path / "k.sqlite3"), KeywordIndex(tmp_path / "k.sqlite3")
+    writer.commit_document(row("d1"), [("d1-00000", "text", "1", "", "")], replaces=[])
+    assert [d.doc_id for d in reader.documents()] == ["d1"]
+    statements = []
+    reader._connect().set_trace_callback(statements.append)
+    reader.documents()
+    assert not any("FROM documents" in sql for sql in statements)  # served from the cache
+    writer.commit_document(row("d2", "Another"), [("d2-00000", "text", "1", "", "")], replaces=[])
+    assert [d.doc_id for d in reader.documents()] == ["d2", "d1"]
+    writer.update_document("d2", marking="CUI")
+    assert [d.marking for d in reader.documents()] == ["CUI", None]
+
+
+def test_row_shares_count_the_chunks_holding_each_term_and_follow_new_documents(tmp_path):
+    index = KeywordIndex(tmp_path / "k.sqlite3")  # a match in any column counts (here the text)
+    index.commit_document(row("d1", "Plan"), [("d1-00000", "security cooperation plan", "1", "", ""),
+                                      ("d1-00001", "security assistance", "2", "", ""),
+                                      ("d1-00002", "maritime patrol boats", "3", "", ""),
+                                      ("d1-00003", "security forces", "4", "", "")], replaces=[])
+    assert index.row_shares(['"security"', '"maritime"', '"absent"', '"security cooperation"']) == {
+        '"security"': 0.75, '"maritime"': 0.25, '"absent"': 0.0, '"security cooperation"': 0.25}
+    index.commit_document(row("d2", "Memo"), [("d2-00000", "maritime domain awareness", "1", "", "")], replaces=[])
+    assert index.row_shares(['"maritime"']) == {'"maritime"': 0.4}
