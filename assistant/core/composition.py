@@ -21,7 +21,7 @@ from assistant.core.conflicts import Conflict, find_conflicts
 from assistant.core.passages import Passage
 from assistant.core.question_analysis import asking_text, question_parts
 from assistant.core.terms import content_terms, query_terms
-from ingest.sentences import split_spans
+from ingest.sentences import split_sentences, split_spans
 
 MAX_SENTENCES = 5  # sentences of prose besides list items (the extractive answerer's own cap)
 ADD_RATIO = 0.0  # a supporting sentence is kept when it scores at least this share of the lead
@@ -46,7 +46,8 @@ LABELLED_ITEM = re.compile(r"^(?:[A-Z][\w-]*\s+){0,2}(?:\d{1,2}|[IVX]{1,4})\b[,:
 
 # Text that is never part of an answer sentence.
 ENUMERATOR = re.compile(r"^(?:\(?[a-z]\)|\(\d{1,2}\)|\(?[ivx]{1,4}\)|[a-z]\.|\d{1,2}\))\s+")
-INNER_ENUMERATOR = re.compile(r"(?<=[.:;)\]])\s+(?:\(?[a-z]\)|\(\d{1,2}\s?\)|[a-z]\.|[ivx]{1,4}\.)\s+(?=[A-Z\[(])"
+# (an item may open with a quote: 'the following conditions: a. "Special" NC charges ...')
+INNER_ENUMERATOR = re.compile(r"(?<=[.:;)\]])\s+(?:\(?[a-z]\)|\(\d{1,2}\s?\)|[a-z]\.|[ivx]{1,4}\.)\s+(?=[\"'“‘]?[A-Z\[(])"
                               r"|(?<=[:;,])\s+(?:\(?\d{1,2}\)|\([a-z]\)|[a-z]\))\s+")
 RUN_IN_HEADING = re.compile(r"^(?:[A-Z][a-z]{3,}(?: [a-z]+){0,3}|[A-Z0-9][A-Z0-9-]+(?: [A-Z0-9.-]+){0,2})\.\s+(?=[A-Z])")
 COVER_FIELD = re.compile(r"\b(?:Prepared by|Approved by|Reviewed by|MEMORANDUM FOR|SUBJECT|REFERENCES|FROM|"
@@ -88,6 +89,7 @@ def display_text(sentence: str) -> str:
     text = INNER_ENUMERATOR.sub(" ", text)
     text = re.sub(r"\b(and|or)\s+(?:\(?\d{1,2}\)|\([a-z]\))\s+", r"\1 ", text)  # "... and 2) an FMSO II case"
     text = re.sub(r"\s+(?:\(?[a-z]\)|\(\d{1,2}\s?\)|[a-hj-z]\.)\s*$", "", text)
+    text = re.sub(r"([:;,])\s+[.:;,](?=\s|$)", r"\1", text)  # "must be met: . a. The costs": the period of an emptied line
     heading = RUN_IN_HEADING.match(text)
     if heading and len(text[heading.end():].split()) >= 5:
         text = text[heading.end():]
@@ -120,9 +122,15 @@ def usable(sentence: str, min_words: int = 4) -> bool:
 
 
 def with_marker(sentence: str, numbers: list[int], end: str = ".") -> str:
-    """'The case costs $36 million.' -> 'The case costs $36 million [1].'"""
-    body = sentence.rstrip().rstrip(".:;!?")
+    """'The case costs $36 million.' -> 'The case costs $36 million [1].' A piece the splitter
+    kept whole can read as several sentences once its enumerators are gone ("... must be met:
+    a. The costs must exceed $50,000,000. b. The items must be MDE."): each gets the marker,
+    as the claim check reads every sentence for one."""
     mark = f" [{', '.join(map(str, numbers))}]" if numbers else ""
+    parts = split_sentences(sentence) if mark else []
+    if len(parts) > 1:
+        return " ".join(with_marker(part, numbers) for part in parts[:-1]) + " " + with_marker(parts[-1], numbers, end)
+    body = sentence.rstrip().rstrip(".:;!?").rstrip()
     return f"{body}{mark}{end}"
 
 

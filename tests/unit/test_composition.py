@@ -4,7 +4,7 @@ passages and candidates stand in for retrieval: this is the layout of the answer
 ranking."""
 
 from assistant.core.answers import Citation
-from assistant.core.composition import compose, display_text, item_text, usable
+from assistant.core.composition import compose, display_text, item_text, usable, with_marker
 from assistant.core.extractive import Extract
 from assistant.core.passages import Passage
 from assistant.core.signals import Candidate
@@ -33,6 +33,10 @@ def test_debris_never_reaches_the_text():
         "FY2027 FMF planning figures are $40 million for Marenta."
     assert display_text("d. The period of duty (Reference (a)). e. The Governor may ask.") == \
         "The period of duty (Reference (a)). The Governor may ask."
+    assert display_text('It applies under the following conditions: a. "Special" charges are collected.') == \
+        'It applies under the following conditions: "Special" charges are collected.'
+    assert display_text("The following criteria must be met: . a. The costs must exceed $50,000,000.") == \
+        "The following criteria must be met: The costs must exceed $50,000,000."
     assert display_text("General Miriam T. Castellanos signed the plan.") == "General Miriam T. Castellanos signed the plan."
     assert not usable("Prepared by: CAPT David Bennett, DSCA")
     assert not usable("| A27 | MPA FMF sustainment | FY2027 |")
@@ -40,6 +44,15 @@ def test_debris_never_reaches_the_text():
     assert item_text("8.a. Gap 1, sensor coverage of the eastern approaches: no working radar covers the passage "
                      "where most tracks were.") == "Gap 1, sensor coverage of the eastern approaches"
     assert item_text("First, freedom of navigation through the strait.") == "Freedom of navigation through the strait."
+
+
+def test_every_sentence_of_a_piece_carries_its_marker():
+    # The claim check flags a sentence without a marker: a piece that reads as several
+    # sentences once its enumerators are gone has each cited.
+    assert with_marker("The case costs $36 million.", [1]) == "The case costs $36 million [1]."
+    assert with_marker("The following criteria must be met: The costs must exceed $50,000,000. "
+                       "The items must be MDE.", [2, 3]) == (
+        "The following criteria must be met: The costs must exceed $50,000,000 [2, 3]. The items must be MDE [2, 3].")
 
 
 def test_an_announced_list_comes_whole_as_cited_bullets():
