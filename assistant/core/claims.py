@@ -14,6 +14,7 @@ from ingest.sentences import split_sentences
 
 MARKER = re.compile(r"\s*\[(\d+(?:\s*,\s*\d+)*)\]")
 FLAG = " [unsupported]"
+LEADING_MARKERS = re.compile(r"^((?:\s*\[\d+(?:\s*,\s*\d+)*\])+[\s.;:,]*)")
 MIN_LEXICAL = 0.6  # share of a claim's content words found in its passages
 MIN_SEMANTIC = 0.7  # or: a lower overlap with a passage sentence this close in meaning
 MIN_LEXICAL_WITH_SEMANTIC = 0.35
@@ -62,6 +63,23 @@ def check_sentence(sentence: str, passages: dict[int, str], embedder=None, gloss
     return ClaimCheck(sentence, markers, False, "the cited passage does not support it")
 
 
+def claims_of(text: str) -> list[str]:
+    """The sentences of a line of answer, each with its markers. The splitter ends a sentence
+    at a closing bracket, parenthesis or quote ("... personnel.] [1].", "... legislation.)
+    [2].", "Transition Support (Iraq). . . [3]."), which leaves the marker a fragment of its
+    own or at the head of the next sentence, and the quoted sentence flagged as uncited: such
+    markers go back to the sentence before."""
+    claims: list[str] = []
+    for sentence in split_sentences(text):
+        leading = LEADING_MARKERS.match(sentence)
+        if claims and leading:  # "[1]. The next sentence": the markers close the one before
+            claims[-1] = f"{claims[-1]} {leading.group(1).strip()}"
+            sentence = sentence[leading.end():]
+        if sentence.strip():
+            claims.append(sentence)
+    return claims
+
+
 def check_answer(text: str, passages: dict[int, str], embedder=None, glossary=None) -> tuple[str, list[ClaimCheck]]:
     """The answer text with unsupported sentences flagged, and the check of each sentence."""
     # line by line: a list's items are claims of their own, each with its own marker, and
@@ -70,7 +88,7 @@ def check_answer(text: str, passages: dict[int, str], embedder=None, glossary=No
     for line in text.split("\n"):
         bullet = re.match(r"^\s*[-*]\s+", line)
         body = line[bullet.end():] if bullet else line
-        found = [check_sentence(s, passages, embedder, glossary) for s in split_sentences(body)]
+        found = [check_sentence(s, passages, embedder, glossary) for s in claims_of(body)]
         checks += found
         lines.append((bullet.group(0) if bullet else "") + " ".join(
             c.sentence if c.supported else c.sentence + FLAG for c in found))

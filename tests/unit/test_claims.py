@@ -29,3 +29,13 @@ def test_missing_marker_unknown_marker_and_unknown_name():
 def test_claim_about_something_else_is_unsupported():
     check = check_sentence("The exercise trained forty divers in underwater demolition [2].", PASSAGES)
     assert not check.supported
+
+
+def test_a_marker_after_a_closing_bracket_or_quote_cites_the_sentence_before_it():
+    # The splitter ends a sentence at '.)', '.]' or '."', leaving the marker on its own: the
+    # quoted sentence is cited, not flagged.
+    text = ('(The LOA was signed on 3 December 2024.) [1]. The case is "MR-P-SAC." [1]. '
+            'Colonel Renata Huang leads ODC Marenta (Port Corvel). . . [2].')
+    flagged, checks = check_answer(text, PASSAGES)
+    assert [c.markers for c in checks] == [[1], [1], [2]]
+    assert all(c.supported for c in checks) and FLAG not in flagged
