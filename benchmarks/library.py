@@ -40,12 +40,13 @@ Where the curve bends, and why (what the code does; the table of a run shows by 
   linearly, and recall drops as near-duplicates crowd the graph unless ef_search grows with it.
 - Keyword search is SQLite FTS5: `ORDER BY bm25 LIMIT 100` scores every row that matches any
   of the question's words (an OR query), so its cost grows linearly with the chunks holding a
-  common word: this is the part of retrieval expected to bend the curve upward first.
+  word: this is the part of retrieval expected to bend the curve upward first. Words in over
+  half the chunks are left out of the query (bm25 gives them no weight), which trims the
+  worst of it but not its slope.
 - The candidate blend in assistant/core/retrieval.py takes 100 candidates from each search and
-  fetches the stored vectors of keyword-only hits to give them a cosine; that part is bounded
-  (at most 200 candidates) whatever the library's size. What is not bounded: every search
-  reads the whole document register (`store.documents()`) to decide what is visible, which is
-  linear in documents.
+  fetches the stored vectors of the keyword-only hits that could still rank (a bound from the
+  farthest dense hit); that part is bounded whatever the library's size. The document register
+  is read once per change of the store (its generation), not on every search.
 - Ingest: `Store.write_rows` asks the register for the documents at the same path through
   `KeywordIndex.documents_at`, an indexed lookup by path, so writing one more document costs
   about the same whatever the library's size; what still grows is Chroma's own write (its HNSW
@@ -60,9 +61,8 @@ What a user with 100,000 documents (about 2.7 million chunks) should do:
   and ef_search must stay above the 100 candidates retrieval asks for. Budget about 4-5 GB of
   memory for the index (2.7 M x 384 x 4 bytes plus links).
 - Keep the keyword index on SQLite, but make its query an AND of the rarer words first (or
-  cap the OR terms by document frequency) so bm25 does not score a million rows per question;
-  index the document register by path and read visibility from a cached set rather than from
-  the whole table on every search (both are in ingest/ and assistant/core/retrieval.py).
+  lower the share of chunks above which a word is left out, COMMON_WORD_SHARE in
+  assistant/core/retrieval.py) so bm25 does not score a million rows per question.
 - Ingest in batches through `planassist ingest` on a machine with more cores: parsing is
   pypdf in worker processes (the floor above) and embedding is the int8 model; neither needs
   a GPU, but both scale with cores.
