@@ -69,6 +69,7 @@ class Piece:
     text: str
     score: float = 0.0
     also: list = field(default_factory=list)  # corroborating (passage, start, end, score)
+    whole: bool = False  # an item shown whole, not cut to its label (items run together in one sentence)
 
 
 @dataclass
@@ -89,7 +90,8 @@ def display_text(sentence: str) -> str:
     text = INNER_ENUMERATOR.sub(" ", text)
     text = re.sub(r"\b(and|or)\s+(?:\(?\d{1,2}\)|\([a-z]\))\s+", r"\1 ", text)  # "... and 2) an FMSO II case"
     text = re.sub(r"\s+(?:\(?[a-z]\)|\(\d{1,2}\s?\)|[a-hj-z]\.)\s*$", "", text)
-    text = re.sub(r"([:;,])\s+[.:;,](?=\s|$)", r"\1", text)  # "must be met: . a. The costs": the period of an emptied line
+    text = re.sub(r"([:;,])\s+[.:;,](?=\s|$)", r"\1", text)
+    text = re.sub(r":\s*\(?(?:1|a)[.)]\s*$", ":", text)  # "three public laws: 1.": the first item's number  # "must be met: . a. The costs": the period of an emptied line
     heading = RUN_IN_HEADING.match(text)
     if heading and len(text[heading.end():].split()) >= 5:
         text = text[heading.end():]
@@ -209,10 +211,14 @@ def inline_items(sentence: str, count: int | None) -> bool:
 
 def list_items(piece: Piece, count: int | None, reader) -> list[Piece]:
     """The items a sentence announces: the sentences after it in its paragraph when they are
-    marked as items ("First, ...", "Gap 1, ..."), else the first sentence of each of its
-    paragraph's subparagraphs, read from the store."""
+    marked as items ("First, ...", "Gap 1, ..."), or numbered in the running text, else the
+    first sentence of each of its paragraph's subparagraphs, read from the store, else the
+    opening of the next chunk when the sentence ends its chunk."""
     wanted = count or MAX_ITEMS
     following = [(s, e) for s, e in split_spans(piece.passage.text) if s >= piece.end]
+    numbered = _numbered_items(piece, following, wanted)
+    if numbered:
+        return numbered
     items = []
     for start, end in following:
         text = piece.passage.text[start:end].strip()
@@ -224,7 +230,59 @@ def list_items(piece: Piece, count: int | None, reader) -> list[Piece]:
     children = _subparagraphs(piece.passage, reader)
     if count and len(children) >= count or (count is None and children):
         return children[:wanted]
+    if not following and not items:
+        return _continued(piece, reader)
     return items if count is None else []
+
+
+# a list numbered in running text, its line breaks lost in extraction: the splitter ends each
+# sentence at the next item's number ("... under three public laws: 1." "The Foreign
+# Assistance Act (FAA) of 1961, as amended 2." "The Arms Export Control Act ... 3." ...)
+TRAILING_ORDINAL = re.compile(r"\s+\(?(\d{1,2}|[a-z])[.)]\s*$")
+ORDINALS = {"1": "2", "a": "b"}
+
+
+def _numbered_items(piece: Piece, following: list[tuple[int, int]], wanted: int) -> list[Piece]:
+    """The items of a list numbered in the running text, each without the next one's number;
+    the item without a trailing number is the last."""
+    opening = TRAILING_ORDINAL.search(piece.text)
+    if not opening or opening.group(1) not in ORDINALS or ":" not in piece.text[-12:]:
+        return []
+    text, expected, items = piece.passage.text, opening.group(1), []
+    for start, end in following[:wanted]:
+        sentence = text[start:end].rstrip()
+        ordinal = TRAILING_ORDINAL.search(sentence)
+        if ordinal and ordinal.group(1) == _next_ordinal(expected):
+            expected = ordinal.group(1)
+            items.append(Piece(piece.passage, start, start + ordinal.start(), sentence[:ordinal.start()], piece.score))
+            continue
+        items.append(Piece(piece.passage, start, end, sentence, piece.score))
+        break
+    return items if len(items) >= 2 else []
+
+
+def _next_ordinal(ordinal: str) -> str:
+    return str(int(ordinal) + 1) if ordinal.isdigit() else chr(ord(ordinal) + 1)
+
+
+def _continued(piece: Piece, reader) -> list[Piece]:
+    """A list announced by the last sentence of a chunk continues in the next chunk (a memo
+    without numbered paragraphs, cut by the chunker right after "... is required:"): the next
+    chunk's first sentence is taken as the list, the items often run together in it."""
+    chunk_id = piece.passage.chunk_id
+    ordinal = chunk_id.rsplit("-", 1)[-1]
+    if reader is None or not ordinal.isdigit():
+        return []
+    following = f"{chunk_id.rsplit('-', 1)[0]}-{int(ordinal) + 1:0{len(ordinal)}d}"
+    stored = reader.chunks([following])
+    if following not in stored:
+        return []
+    text, meta = stored[following][0] or "", stored[following][1] or {}
+    spans = split_spans(text)
+    if not spans:
+        return []
+    start, end = spans[0]
+    return [Piece(Passage(following, text, dict(meta)), start, end, text[start:end].strip(), piece.score, whole=True)]
 
 
 def _subparagraphs(passage: Passage, reader) -> list[Piece]:
@@ -322,11 +380,12 @@ def compose(question: str, extract, passages: list[Passage], cite, reader=None, 
         """State a sentence; when it announces a list whose items can be found, with them."""
         count = announced_count(display_text(piece.text))
         if count is not False and not inline_items(piece.text, count):
-            items = [i for i in list_items(piece, count, reader) if usable(item_text(i.text), min_words=1)]
+            shown = lambda item: display_text(item.text) if item.whole else item_text(item.text)
+            items = [i for i in list_items(piece, count, reader) if usable(shown(i), min_words=1)]
             if items and state(piece, end=":"):
                 for item in items:
                     used.add((item.passage.chunk_id, item.start))
-                    lines.append("- " + with_marker(item_text(item.text), citations.of(item), ""))
+                    lines.append("- " + with_marker(shown(item), citations.of(item), ""))
                 return
         state(piece)
 

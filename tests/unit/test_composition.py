@@ -78,6 +78,38 @@ def test_an_announced_list_comes_whole_as_cited_bullets():
     assert composed.citations[1].quote == rows[1][1]
 
 
+def test_a_list_numbered_in_the_running_text_comes_as_bullets():
+    # extraction lost the list's line breaks: the splitter ends each sentence at the next number
+    text = ("Assistance is provided primarily under three public laws: 1. The Foreign Assistance Act of 1961, "
+            "as amended 2. The Arms Export Control Act of 1976, as amended 3. Annual appropriations acts. "
+            "Congress reviews the requests each year.")
+    passages = [passage("p1", text, "C1.2.1")]
+    lead = candidate(passages, 0, 0, 0.9)
+    extract = Extract([lead], False, lead=lead, ranked=[lead])
+    lines = compose("Which public laws provide the authorizations?", extract, passages, cite).text.split("\n")
+    assert lines == ["Assistance is provided primarily under three public laws [1]:",
+                     "- The Foreign Assistance Act of 1961, as amended [2]",
+                     "- The Arms Export Control Act of 1976, as amended [3]", "- Annual appropriations acts [4]"]
+
+
+def test_a_list_announced_at_the_end_of_a_chunk_continues_in_the_next_chunk():
+    # a memo without numbered paragraphs, cut right after "... is required:"
+    meta = {"section": "", "doc_id": "memo", "title": "Memo", "source": "memo.pdf"}
+    rows = [("memo-00002", "The data sheet is due with the LOA. Types of LOA documents for which the sheet is required:",
+             meta),
+            ("memo-00003", "Basic LOAs: all Amendments: all (whether increase or decrease in scope) Modifications: "
+                           "cost increases. Your assistance is appreciated.", meta)]
+    passages = [Passage(*rows[0])]
+    text = rows[0][1]
+    lead = candidate(passages, 0, text.index("Types"), 0.9)
+    extract = Extract([lead], False, lead=lead, ranked=[lead])
+    composed = compose("Which LOA documents need the sheet?", extract, passages, cite, RowsReader(rows))
+    assert composed.text.split("\n") == [
+        "Types of LOA documents for which the sheet is required [1]:",
+        "- Basic LOAs: all Amendments: all (whether increase or decrease in scope) Modifications: cost increases [2]"]
+    assert composed.citations[1].chunk_id == "memo-00003"
+
+
 def test_a_leaning_sentence_comes_after_its_subject_or_not_at_all():
     text = ("The radar program covers six sites on the coast. It is funded with $36 million of FMF. "
             "This includes two sites that are late.")
