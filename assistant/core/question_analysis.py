@@ -13,9 +13,12 @@ from assistant.core.terms import (QUESTION_WORDS, STOPWORDS, figure_values, has_
 
 # "when" asks for a date where it opens the question, follows "and"/"or"/a comma, or comes
 # before an inverted verb ("when must ..."); inside a clause it states a condition ("... success
-# when defense policy is synchronized"), and such a question is not a date question.
-_ASKS_WHEN = re.compile(r"^\s*when\b|(?:\band|\bor|,)\s+when\b|\bby when\b|\bwhen\s*\?|\bwhen\s+(?:is|are|was|were|do|does|"
-                        r"did|will|would|must|should|can|could|has|have|had|may|might|shall)\b")
+# when defense policy is synchronized"), and such a question is not a date question. Nor is
+# "when can / may ...": it asks under what circumstances as often as at what time ("When can a
+# delegation use military airlift?"), and was refused for want of a date.
+_ASKS_WHEN = re.compile(r"^\s*when\b(?!\s+(?:can|could|may|might)\b)|(?:\band|\bor|,)\s+when\b(?!\s+(?:can|could|may|might)\b)"
+                        r"|\bby when\b|\bwhen\s*\?|\bwhen\s+(?:is|are|was|were|do|does|did|will|would|must|should|has|have|"
+                        r"had|shall)\b")
 
 
 _ASKS_CHARGE = re.compile(r"\b(?:what|which)(?!\s+happen)(?:'s|\s+(?:is|are|was|were))?\s+(?:the\s+|a\s+)?(?:[\w/.-]+\s+){0,6}?"

@@ -26,7 +26,7 @@ happened happens compare comparison difference differ change changes stand stand
 types way ways thing things get gets got make makes made use used using take takes one two
 """.split())
 
-_TOKEN = re.compile(r"\$?\d[\d,]*(?:\.\d+)?%?|[A-Za-z][A-Za-z0-9'\-./&]*[A-Za-z0-9]|[A-Za-z]")
+_TOKEN = re.compile(r"\$?\d[\d,]*(?:\.\d+)?%?|[A-Za-z][A-Za-z0-9'\u2019\-./&]*[A-Za-z0-9]|[A-Za-z]")
 _MONTHS = ("january february march april may june july august september october november december "
            "jan feb mar apr jun jul aug sep sept oct nov dec").split()
 
@@ -48,8 +48,11 @@ def stem(word: str) -> str:
     return w
 
 
+POSSESSIVE = re.compile(r"['\u2019]s$")
+
+
 def tokens(text: str) -> list[str]:
-    return [t.strip("'.-/") for t in _TOKEN.findall(text) if t.strip("'.-/")]
+    return [t.strip("'\u2019.-/") for t in _TOKEN.findall(text) if t.strip("'\u2019.-/")]
 
 
 def normalize_number(token: str) -> str:
@@ -60,7 +63,7 @@ def content_terms(text: str) -> list[str]:
     """Stemmed content words and normalised numbers, in order, without stopwords."""
     out = []
     for token in tokens(text):
-        lower = token.lower()
+        lower = POSSESSIVE.sub("", token.lower())  # "partner's" is "partner" (stemmed, it was "partner'")
         if lower in STOPWORDS:
             continue
         if token[0].isdigit() or token[0] == "$":

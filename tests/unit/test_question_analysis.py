@@ -3,7 +3,7 @@ up before the question, figures written another way, a document named by its num
 
 from assistant.core.passages import names_from_file
 from assistant.core.question_analysis import asking_text, expected_kind, holds_kind, mentions, specific_terms
-from assistant.core.terms import figure_values, question_figures
+from assistant.core.terms import content_terms, figure_values, question_figures
 
 
 def test_a_when_inside_a_clause_is_not_a_date_question():
@@ -13,6 +13,20 @@ def test_a_when_inside_a_clause_is_not_a_date_question():
     assert expected_kind("When must the notification reach Congress?") == "date"
     assert expected_kind("Who signs the LOR, and when?") == "date"
     assert expected_kind("What is the reason due to which cases close?") != "date"
+
+
+def test_when_can_asks_for_circumstances_as_often_as_a_date():
+    # fixes: "When can a delegation use military airlift instead of commercial air?" was refused
+    # because no passage states a date; the answer is a condition
+    assert expected_kind("When can a delegation use military airlift instead of commercial air?") is None
+    assert expected_kind("Once a case is closed, when may the records be destroyed?") is None
+    assert expected_kind("When does the clock start?") == "date"
+
+
+def test_a_possessive_is_its_noun():
+    # "partner's" stemmed to "partner'", which no document sentence holds
+    assert content_terms("Does a partner's RFP count? The ministry\u2019s plan") == ["partner", "rfp", "count",
+                                                                                  "ministry", "plan"]
 
 
 def test_the_scenario_before_the_question_is_not_asked():
