@@ -220,7 +220,18 @@ def child_ingest(folder: str, store: str, texts_out: str) -> dict:
         texts.extend(batch)
         return vectors
 
-    embedder.encode = timed_encode  # the pipeline's call into the model
+    encode_spans = embedder.encode_spans
+
+    def timed_encode_spans(batch, spans):
+        began = time.perf_counter()
+        found = encode_spans(batch, spans)
+        spent[0] += time.perf_counter() - began
+        texts.extend(batch)
+        return found
+
+    # the pipeline's calls into the model: encode_spans (chunk and sentence vectors from one
+    # forward pass), or encode for an embedder without it
+    embedder.encode, embedder.encode_spans = timed_encode, timed_encode_spans
     opened = Store(Path(store), embedding_name=embedder.name)
     write, writing = opened.write_document, [0.0]
 
