@@ -66,8 +66,9 @@ def figures_with(model, entry) -> dict:
 # "held_out" a model fitted on the other sets only. The unseen list's recall passed before this
 # change (fitted 0.771, held out 0.792): the refit's thresholds trade it for precision (fitted
 # 0.787 -> 0.791, held out 0.594 -> 0.761) and the second list's orphans (0.6 -> 0.8).
+# The renumbered list's top-1 (fitted 0.786) passes since an activity a document suggests is
+# never an orphan (fitted 0.893, held out 0.821 -> 0.893).
 NOT_YET_MET = {
-    ("fitted", "renumbered", "top1>=0.80"): 0.786,
     ("fitted", "unseen", "top1>=0.80"): 0.766, ("fitted", "unseen", "precision>=0.85"): 0.791,
     ("fitted", "unseen", "recall>=0.75"): 0.708,
     ("fitted", "unseen2", "top1>=0.80"): 0.604, ("fitted", "unseen2", "precision>=0.85"): 0.711,

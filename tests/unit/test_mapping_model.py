@@ -64,6 +64,21 @@ def test_decide_keeps_stated_links_and_drops_only_activities_low_against_the_lis
     assert links.tolist() == [[True, False], [True, True], [True, False], [False, False], [True, False]]
 
 
+def test_decide_never_orphans_an_activity_a_document_suggests():
+    """A document suggesting a link (evidence SUGGESTED..STATED) outweighs a wording far from
+    every objective: the renumbered list's activities a document names by title."""
+    from assistant.features.mapping.scoring import STATED, SUGGESTED
+
+    model = Model({}, {}, link_stated=0.3, link_unstated=0.6, orphan_z=-1.0, review=0.8)
+    stage1 = np.array([[2.0, 1.0], [2.1, 0.0], [1.9, 0.5], [-3.0, -4.0], [-3.5, -3.0]])
+    scores = np.array([[0.7, 0.1], [0.7, 0.1], [0.7, 0.1], [0.2, 0.1], [0.1, 0.2]])
+    evidence = np.zeros_like(scores)
+    evidence[4, 1] = (SUGGESTED + STATED) / 2  # suggested, not stated
+    links = decide(model, stage1, scores, evidence)
+    assert not links[3].any()  # low against the list and no document: an orphan
+    assert links[4].tolist() == [False, True]  # as low, but a document suggests its objective
+
+
 def tiny_mapping() -> Mapping:
     objectives = [Objective("C1", "Stop smuggling at sea"), Objective("C1.a", "Watch the strait", parent="C1"),
                   Objective("C2", "Courts meet standards")]
