@@ -230,8 +230,8 @@ def list_items(piece: Piece, count: int | None, reader) -> list[Piece]:
     children = _subparagraphs(piece.passage, reader)
     if count and len(children) >= count or (count is None and children):
         return children[:wanted]
-    if not following and not items:
-        return _continued(piece, reader)
+    if not following and not items and piece.text.rstrip().endswith(":"):
+        return _continued(piece, reader)  # not "... due within 15 days.", which ends a chunk too
     return items if count is None else []
 
 
@@ -266,8 +266,8 @@ def _next_ordinal(ordinal: str) -> str:
 
 
 def _continued(piece: Piece, reader) -> list[Piece]:
-    """A list announced by the last sentence of a chunk continues in the next chunk (a memo
-    without numbered paragraphs, cut by the chunker right after "... is required:"): the next
+    """A list announced by the last sentence of a chunk, ending in a colon, continues in the
+    next chunk (a memo without numbered paragraphs, cut right after "... is required:"): the next
     chunk's first sentence is taken as the list, the items often run together in it."""
     chunk_id = piece.passage.chunk_id
     ordinal = chunk_id.rsplit("-", 1)[-1]

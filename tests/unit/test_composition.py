@@ -108,6 +108,13 @@ def test_a_list_announced_at_the_end_of_a_chunk_continues_in_the_next_chunk():
         "Types of LOA documents for which the sheet is required [1]:",
         "- Basic LOAs: all Amendments: all (whether increase or decrease in scope) Modifications: cost increases [2]"]
     assert composed.citations[1].chunk_id == "memo-00003"
+    # a figure with a plural noun at the end of a chunk ("due within 15 days.") announces nothing
+    rows[0] = ("memo-00002", "The data sheet is due with the LOA. Reports are due within 15 days.", meta)
+    passages = [Passage(*rows[0])]
+    lead = candidate(passages, 0, rows[0][1].index("Reports"), 0.9)
+    composed = compose("When are reports due?", Extract([lead], False, lead=lead, ranked=[lead]), passages, cite,
+                       RowsReader(rows))
+    assert composed.text == "Reports are due within 15 days [1]."
 
 
 def test_a_leaning_sentence_comes_after_its_subject_or_not_at_all():
