@@ -18,11 +18,14 @@ SUITES = ("samm", "dsca-ci")
 # the merge of composition, answerers and the library's batching; remeasured this session)
 # (2026-12-02: sentence vectors pooled at ingest, refitted; held_out_gap for samm 0.046 is met,
 # narrowly, and stays marked until it holds with a margin)
+# (2026-12-02, later: lists numbered in running text or continued in the next chunk, markers
+# after closing brackets, "when can" and possessives: samm facts 0.685 -> 0.713, cited 0.889 ->
+# 0.917; dsca-ci cited 0.772 -> 0.789, facts 0.640 -> 0.675, false refusals 0.088 -> 0.070)
 NOT_YET_MET: dict[tuple[str, str], float] = {
-    ("samm", "fact_recall>=0.85"): 0.685, ("samm", "refusal_accuracy>=0.85"): 0.556,
+    ("samm", "fact_recall>=0.85"): 0.713, ("samm", "refusal_accuracy>=0.85"): 0.556,
     ("samm", "held_out_gap<=0.05"): 0.046,
-    ("dsca-ci", "paragraph_cited>=0.85"): 0.772, ("dsca-ci", "fact_recall>=0.85"): 0.640,
-    ("dsca-ci", "refusal_accuracy>=0.85"): 0.815, ("dsca-ci", "false_refusal_rate<=0.05"): 0.088,
+    ("dsca-ci", "paragraph_cited>=0.85"): 0.789, ("dsca-ci", "fact_recall>=0.85"): 0.675,
+    ("dsca-ci", "refusal_accuracy>=0.85"): 0.815, ("dsca-ci", "false_refusal_rate<=0.05"): 0.070,
 }
 
 # what each suite reached when its floors were set, less a margin for a case or two
@@ -84,10 +87,9 @@ def test_never_below_the_floors(summaries, suite):
 # figures measured when marked (2026-12-01, extractive, merged main); see test_eval_gate.py
 # for why length and precision are not reached.
 COMPOSITION_NOT_YET_MET: dict[tuple[str, str], float] = {
-    ("samm", "answer_chars_p50<=450"): 909.0, ("samm", "answer_precision>=0.7"): 0.271,
-    ("samm", "list_completeness>=0.9"): 0.667,
-    ("dsca-ci", "answer_chars_p50<=450"): 1116.0, ("dsca-ci", "answer_precision>=0.7"): 0.281,
-    ("dsca-ci", "list_completeness>=0.9"): 0.613,
+    ("samm", "answer_chars_p50<=450"): 909.0, ("samm", "answer_precision>=0.7"): 0.281,
+    ("dsca-ci", "answer_chars_p50<=450"): 1120.0, ("dsca-ci", "answer_precision>=0.7"): 0.300,
+    ("dsca-ci", "list_completeness>=0.9"): 0.739,
 }
 
 
