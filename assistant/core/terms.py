@@ -132,12 +132,15 @@ def has_date(text: str) -> bool:
 
 
 def has_person_or_office(text: str) -> bool:
-    """A rank or title before a name, or an office that acts ("the J5", "DSCA")."""
+    """A rank or title before a name, or an office that acts ("the J5", "DSCA", "the USD(P)")."""
     titles = (r"\b(General|Admiral|Colonel|Lieutenant|Major|Captain|Commander|Commodore|Brigadier|Mr|Ms|"
               r"Mrs|Dr|Director|Chief|Minister|Secretary|Commandant|Ambassador|Officer|Office|Division|"
               r"Directorate|Command|Branch|Ministry|Department|Agency|Bureau|Congress|J\d|DSCA|SCO|ODC|OSC|"
               r"SDO|DATT|SOCMER|NDMO|State)\b")
-    return bool(re.search(titles, text))
+    # an official known by the acronym of the post and its portfolio, as DoD issuances name them
+    # ("USD(AT&L)", "ASD(SO/LIC)"): "Who runs ...?" was refused for want of a person
+    official = r"\b[A-Z]{2,5}\([A-Z][A-Za-z&/]*\)"
+    return bool(re.search(titles, text) or re.search(official, text))
 
 
 def has_identifier(text: str) -> bool:

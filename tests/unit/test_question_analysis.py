@@ -23,6 +23,13 @@ def test_when_can_asks_for_circumstances_as_often_as_a_date():
     assert expected_kind("When does the clock start?") == "date"
 
 
+def test_an_official_named_by_post_and_portfolio_answers_who():
+    # "Who runs the database?" is answered by "The USD(AT&L) manages the database"
+    assert holds_kind("person", "The USD(AT&L) controls, oversees, and manages the database.", "Who runs it?")
+    assert holds_kind("person", "Requests go to the ASD(SO/LIC) for approval.", "Who approves it?")
+    assert not holds_kind("person", "The database holds the CPI records (see Table 2).", "Who runs it?")
+
+
 def test_a_possessive_is_its_noun():
     # "partner's" stemmed to "partner'", which no document sentence holds
     assert content_terms("Does a partner's RFP count? The ministry\u2019s plan") == ["partner", "rfp", "count",
