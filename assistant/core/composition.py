@@ -21,6 +21,7 @@ from assistant.core.conflicts import Conflict, find_conflicts
 from assistant.core.passages import Passage
 from assistant.core.question_analysis import asking_text, question_parts
 from assistant.core.terms import content_terms, query_terms
+from ingest import chunking
 from ingest.sentences import split_sentences, split_spans
 
 MAX_SENTENCES = 5  # sentences of prose besides list items (the extractive answerer's own cap)
@@ -90,8 +91,8 @@ def display_text(sentence: str) -> str:
     text = INNER_ENUMERATOR.sub(" ", text)
     text = re.sub(r"\b(and|or)\s+(?:\(?\d{1,2}\)|\([a-z]\))\s+", r"\1 ", text)  # "... and 2) an FMSO II case"
     text = re.sub(r"\s+(?:\(?[a-z]\)|\(\d{1,2}\s?\)|[a-hj-z]\.)\s*$", "", text)
-    text = re.sub(r"([:;,])\s+[.:;,](?=\s|$)", r"\1", text)
-    text = re.sub(r":\s*\(?(?:1|a)[.)]\s*$", ":", text)  # "three public laws: 1.": the first item's number  # "must be met: . a. The costs": the period of an emptied line
+    text = re.sub(r"([:;,])\s+[.:;,](?=\s|$)", r"\1", text)  # "must be met: . a. The costs": an emptied line's period
+    text = re.sub(r":\s*\(?(?:1|a)[.)]\s*$", ":", text)  # "three public laws: 1.": the first item's number
     heading = RUN_IN_HEADING.match(text)
     if heading and len(text[heading.end():].split()) >= 5:
         text = text[heading.end():]
@@ -239,14 +240,14 @@ def list_items(piece: Piece, count: int | None, reader) -> list[Piece]:
 # sentence at the next item's number ("... under three public laws: 1." "The Foreign
 # Assistance Act (FAA) of 1961, as amended 2." "The Arms Export Control Act ... 3." ...)
 TRAILING_ORDINAL = re.compile(r"\s+\(?(\d{1,2}|[a-z])[.)]\s*$")
-ORDINALS = {"1": "2", "a": "b"}
+FIRST_ORDINALS = ("1", "a")
 
 
 def _numbered_items(piece: Piece, following: list[tuple[int, int]], wanted: int) -> list[Piece]:
     """The items of a list numbered in the running text, each without the next one's number;
     the item without a trailing number is the last."""
     opening = TRAILING_ORDINAL.search(piece.text)
-    if not opening or opening.group(1) not in ORDINALS or ":" not in piece.text[-12:]:
+    if not opening or opening.group(1) not in FIRST_ORDINALS or ":" not in piece.text[-12:]:
         return []
     text, expected, items = piece.passage.text, opening.group(1), []
     for start, end in following[:wanted]:
@@ -269,11 +270,10 @@ def _continued(piece: Piece, reader) -> list[Piece]:
     """A list announced by the last sentence of a chunk, ending in a colon, continues in the
     next chunk (a memo without numbered paragraphs, cut right after "... is required:"): the next
     chunk's first sentence is taken as the list, the items often run together in it."""
-    chunk_id = piece.passage.chunk_id
-    ordinal = chunk_id.rsplit("-", 1)[-1]
+    ordinal = piece.passage.chunk_id.rsplit("-", 1)[-1]
     if reader is None or not ordinal.isdigit():
         return []
-    following = f"{chunk_id.rsplit('-', 1)[0]}-{int(ordinal) + 1:0{len(ordinal)}d}"
+    following = chunking.chunk_id(chunking.doc_id_of(piece.passage.chunk_id), int(ordinal) + 1)
     stored = reader.chunks([following])
     if following not in stored:
         return []
