@@ -211,27 +211,20 @@ def child_ingest(folder: str, store: str, texts_out: str) -> dict:
 
     started = time.perf_counter()
     embedder = Embedder().warm_up()
-    encode, spent, texts = embedder.encode, [0.0], []
+    spent, texts = [0.0], []
 
-    def timed_encode(batch):
-        began = time.perf_counter()
-        vectors = encode(batch)
-        spent[0] += time.perf_counter() - began
-        texts.extend(batch)
-        return vectors
-
-    encode_spans = embedder.encode_spans
-
-    def timed_encode_spans(batch, spans):
-        began = time.perf_counter()
-        found = encode_spans(batch, spans)
-        spent[0] += time.perf_counter() - began
-        texts.extend(batch)
-        return found
+    def timed(call):
+        def run(batch, *rest):
+            began = time.perf_counter()
+            found = call(batch, *rest)
+            spent[0] += time.perf_counter() - began
+            texts.extend(batch)
+            return found
+        return run
 
     # the pipeline's calls into the model: encode_spans (chunk and sentence vectors from one
     # forward pass), or encode for an embedder without it
-    embedder.encode, embedder.encode_spans = timed_encode, timed_encode_spans
+    embedder.encode, embedder.encode_spans = timed(embedder.encode), timed(embedder.encode_spans)
     opened = Store(Path(store), embedding_name=embedder.name)
     write, writing = opened.write_document, [0.0]
 

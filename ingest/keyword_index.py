@@ -225,7 +225,7 @@ class KeywordIndex:
         return self._connect().execute("SELECT COALESCE(SUM(chunks), 0) FROM documents").fetchone()[0]
 
     # --- search ----------------------------------------------------------------------
-    def row_shares(self, terms: list[str]) -> dict[str, float]:
+    def term_shares(self, terms: list[str]) -> dict[str, float]:
         """The share of indexed chunks that match each FTS5 term ('"word"' or a quoted
         phrase), cached per generation: a count from the term's doclist, 0.05-0.1 ms."""
         cache = self._generation_cache()

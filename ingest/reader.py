@@ -189,7 +189,7 @@ class StoreReader:
 
     def term_shares(self, terms: list[str]) -> dict[str, float]:
         """Each FTS5 term's share of the chunks holding it, in this reader's keyword index."""
-        return self._index.row_shares(terms)
+        return self._index.term_shares(terms)
 
     def chunks(self, chunk_ids: list[str]) -> dict[str, tuple[str, dict]]:
         """Text and metadata by chunk id, for visible chunks only."""

@@ -155,12 +155,11 @@ class HybridSearch:
         hits = self.store.keyword_search(" OR ".join(terms), CANDIDATES, doc_ids if restricted else None) if terms else []
         hits = [(chunk_id, score) for chunk_id, score in hits if doc_id_of(chunk_id) in visible]
         best_keyword = max((score for _, score in hits), default=0.0) or 1.0
-        for passage in candidates.values():
-            passage.score = fused_score(passage.dense_score, None, best_keyword)
         for rank, (chunk_id, score) in enumerate(hits):
             if chunk_id in candidates:
                 candidates[chunk_id].keyword_score, candidates[chunk_id].keyword_rank = score, rank
-                candidates[chunk_id].score = fused_score(candidates[chunk_id].dense_score, score, best_keyword)
+        for passage in candidates.values():
+            passage.score = fused_score(passage.dense_score, passage.keyword_score, best_keyword)
         missing = self._may_rank(hits, candidates, dense, k, best_keyword)
         similarities = self._similarities(list(missing), vector)
         for rank, (chunk_id, score) in enumerate(hits):

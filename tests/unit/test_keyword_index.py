@@ -76,13 +76,13 @@ def test_the_register_is_read_again_only_when_another_writer_changes_it(tmp_path
     assert [d.marking for d in reader.documents()] == ["CUI", None]
 
 
-def test_row_shares_count_the_chunks_holding_each_term_and_follow_new_documents(tmp_path):
+def test_term_shares_count_the_chunks_holding_each_term_and_follow_new_documents(tmp_path):
     index = KeywordIndex(tmp_path / "k.sqlite3")  # a match in any column counts (here the text)
     index.commit_document(row("d1", "Plan"), [("d1-00000", "security cooperation plan", "1", "", ""),
                                       ("d1-00001", "security assistance", "2", "", ""),
                                       ("d1-00002", "maritime patrol boats", "3", "", ""),
                                       ("d1-00003", "security forces", "4", "", "")], replaces=[])
-    assert index.row_shares(['"security"', '"maritime"', '"absent"', '"security cooperation"']) == {
+    assert index.term_shares(['"security"', '"maritime"', '"absent"', '"security cooperation"']) == {
         '"security"': 0.75, '"maritime"': 0.25, '"absent"': 0.0, '"security cooperation"': 0.25}
     index.commit_document(row("d2", "Memo"), [("d2-00000", "maritime domain awareness", "1", "", "")], replaces=[])
-    assert index.row_shares(['"maritime"']) == {'"maritime"': 0.4}
+    assert index.term_shares(['"maritime"']) == {'"maritime"': 0.4}
