@@ -93,6 +93,14 @@ def test_header_block():
     header = ("DEPARTMENT OF THE AIR FORCE DIRECTOR, DEFENSE LOGISTICS AGENCY SUBJECT: Blanket Order Cases "
               "(DSCA 00-03) Building from the accomplishments of the program")
     assert _fires("header_block", ask, header) == 1
-    assert _fires("header_block", ask, "THIS POLICY PERTAINS ONLY TO VEHICLES PROCURED WITH T-20 FUNDS.") == 1
+    # a line in capitals among ordinary sentences stands out as a header ...
+    capitals = "THIS POLICY PERTAINS ONLY TO VEHICLES PROCURED WITH T-20 FUNDS."
+    signal = next(s for s in SIGNALS if s.name == "header_block")
+    mixed = _passage(capitals + " Blanket order cases may cover spare parts, support equipment, publications, "
+                     "training and technical assistance for the systems the purchaser already owns.")
+    assert signal.test(ask, _candidate(capitals), mixed) == 1
+    # ... but not in a message-format memo written wholly in capitals, where it is the text
+    memo = _passage(capitals + " SAO REQUESTS FOR EXCEPTION MAY BE SUBMITTED THROUGH THE COMBATANT COMMAND.")
+    assert signal.test(ask, _candidate(capitals), memo) == 0
     assert _fires("header_block", ask, "Blanket order cases may cover spare parts, support equipment and "
                                        "publications of the EDA program.") == 0
