@@ -135,16 +135,17 @@ HEADER_FIELD = re.compile(r"\b(?:SUBJECT|MEMORANDUM FOR|Memorandum For|In reply 
 HEADER_CAPITALS = 0.5  # share of a sentence's words in capitals beyond which it is a header or title line
 
 
-def capitals_share(text: str) -> float:
-    """The share of a text's words (three letters or more) written in capitals."""
+def in_capitals(text: str, min_words: int = 1) -> bool:
+    """Whether most of a text's words (three letters or more, at least min_words of them) are
+    written in capitals."""
     words = re.findall(r"[A-Za-z]{3,}", text)
-    return sum(w.isupper() for w in words) / len(words) if words else 0.0
+    return len(words) >= min_words and sum(w.isupper() for w in words) / len(words) > HEADER_CAPITALS
 
 
 @functools.lru_cache(maxsize=4096)
-def _written_in_capitals(text: str) -> bool:
-    # cached: asked for each sentence of a passage, for the whole question and each part
-    return capitals_share(text) > HEADER_CAPITALS
+def _written_in_capitals(passage_text: str) -> bool:
+    # cached: asked for each capitals sentence of a passage, for the whole question and each part
+    return in_capitals(passage_text)
 
 
 def _header_block(ask, c, passage):
@@ -154,9 +155,7 @@ def _header_block(ask, c, passage):
     # capitals too: old message-format memos are written wholly in capitals ("DSCA IS THE
     # APPROVAL AUTHORITY; ..."), and on dsca-ci their sentences held a fact as often as any
     # other (17% against 16%) while the signal marked them all down.
-    if _written_in_capitals(passage.text):
-        return 0.0
-    return float(len(re.findall(r"[A-Za-z]{3,}", c.text)) >= 4 and capitals_share(c.text) > HEADER_CAPITALS)
+    return float(in_capitals(c.text, min_words=4) and not _written_in_capitals(passage.text))
 
 
 def _wrong_year(ask, c, passage):

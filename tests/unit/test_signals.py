@@ -20,9 +20,10 @@ def _passage(text: str, title: str = "Plan", heading: str = "", source: str = "p
                    dense_score=0.5)
 
 
-def _fires(name: str, ask: Ask, text: str, **passage) -> float:
+def _fires(name: str, ask: Ask, text: str, passage_text: str | None = None, **passage) -> float:
+    """The signal's test on the sentence `text`, in a passage of `passage_text` (default: itself)."""
     signal = next(s for s in SIGNALS if s.name == name)
-    return signal.test(ask, _candidate(text), _passage(text, **passage))
+    return signal.test(ask, _candidate(text), _passage(passage_text or text, **passage))
 
 
 def test_every_signal_has_a_fitted_weight_and_a_reason():
@@ -95,12 +96,11 @@ def test_header_block():
     assert _fires("header_block", ask, header) == 1
     # a line in capitals among ordinary sentences stands out as a header ...
     capitals = "THIS POLICY PERTAINS ONLY TO VEHICLES PROCURED WITH T-20 FUNDS."
-    signal = next(s for s in SIGNALS if s.name == "header_block")
-    mixed = _passage(capitals + " Blanket order cases may cover spare parts, support equipment, publications, "
-                     "training and technical assistance for the systems the purchaser already owns.")
-    assert signal.test(ask, _candidate(capitals), mixed) == 1
+    mixed = (capitals + " Blanket order cases may cover spare parts, support equipment, publications, "
+             "training and technical assistance for the systems the purchaser already owns.")
+    assert _fires("header_block", ask, capitals, passage_text=mixed) == 1
     # ... but not in a message-format memo written wholly in capitals, where it is the text
-    memo = _passage(capitals + " SAO REQUESTS FOR EXCEPTION MAY BE SUBMITTED THROUGH THE COMBATANT COMMAND.")
-    assert signal.test(ask, _candidate(capitals), memo) == 0
+    memo = capitals + " SAO REQUESTS FOR EXCEPTION MAY BE SUBMITTED THROUGH THE COMBATANT COMMAND."
+    assert _fires("header_block", ask, capitals, passage_text=memo) == 0
     assert _fires("header_block", ask, "Blanket order cases may cover spare parts, support equipment and "
                                        "publications of the EDA program.") == 0
